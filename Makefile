@@ -1,0 +1,42 @@
+# incident-extract: `make run` and `make test` set everything up on a fresh clone.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+SHARED ?= ../shared
+MODEL_DIR := models/incident_fr
+
+.PHONY: install run test eval lint model bench clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+$(MODEL_DIR)/config.cfg: $(STAMP) $(wildcard src/incident_extract/nlp/*.cfg src/incident_extract/rules/*.yaml)
+	$(BIN)/incident-extract build-model $(MODEL_DIR)
+
+model: $(MODEL_DIR)/config.cfg
+
+run: $(STAMP)
+	$(BIN)/incident-extract run samples -o out/samples.jsonl
+
+test: $(STAMP)
+	$(BIN)/python -m pytest
+
+eval: $(STAMP)
+	$(BIN)/incident-extract run $(SHARED)/corpus/dev/articles -o out/dev.jsonl
+	$(BIN)/python $(SHARED)/eval/score.py --gold $(SHARED)/corpus/dev/gold --pred out/dev.jsonl
+
+lint: $(STAMP)
+	$(BIN)/ruff check src tests
+	$(BIN)/ruff format --check src tests
+
+bench: $(STAMP)
+	$(BIN)/python bench/bench.py
+
+clean:
+	rm -rf $(VENV) out $(MODEL_DIR)

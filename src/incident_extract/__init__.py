@@ -1,0 +1,20 @@
+"""incident-extract: French news about cyberattacks -> structured, auditable incident records."""
+
+import logging
+
+from .models import ArticleRecord, Incident
+from .nlp.pipeline import load_pipeline
+from .records import extract_article, extract_many, process_inputs
+
+__version__ = "0.1.0"
+__all__ = [
+    "ArticleRecord",
+    "Incident",
+    "__version__",
+    "extract_article",
+    "extract_many",
+    "load_pipeline",
+    "process_inputs",
+]
+
+logging.getLogger(__name__).addHandler(logging.NullHandler())

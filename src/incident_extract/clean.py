@@ -1,0 +1,147 @@
+"""Turn a RawArticle into clean text plus metadata, or say clearly why it cannot be read.
+
+HTML goes through trafilatura (main text, title, site, publication date); bytes of unknown
+encoding go through charset-normalizer; the language is checked with py3langid.
+No network access happens here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+import trafilatura
+from charset_normalizer import from_bytes
+
+from .errors import ArticleError
+from .settings import DEFAULT_SETTINGS, Settings
+from .sources import RawArticle
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+@dataclass
+class CleanArticle:
+    """The text every evidence offset points into, and the source fields of the record."""
+
+    text: str
+    path: str | None
+    id: str | None
+    url: str | None
+    title: str | None
+    site: str | None
+    published: dt.date | None
+
+
+def decode_bytes(data: bytes) -> str:
+    """UTF-8 when it is, else the encoding charset-normalizer detects; binary data is refused."""
+    if not data.strip():
+        raise ArticleError("empty file")
+    if b"\x00" in data[:4096]:
+        raise ArticleError("binary content (NUL bytes), not a text or HTML article")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    best = from_bytes(data).best()
+    if best is None:
+        raise ArticleError("undecodable content: no text encoding fits these bytes")
+    return str(best)
+
+
+def html_to_text(html: str, url: str | None = None) -> tuple[str, dict]:
+    """Main text and metadata (title, sitename, date) of a page, by trafilatura."""
+    document = trafilatura.bare_extraction(
+        html, url=url, with_metadata=True, include_comments=False, include_tables=False
+    )
+    if document is None or not (document.text or "").strip():
+        raise ArticleError("no article text found in the HTML page")
+    meta = {"title": document.title, "site": document.sitename, "date": document.date}
+    return document.text, meta
+
+
+def normalise_text(text: str) -> str:
+    """Unify newlines and drop control characters; the result is the record's ``text``."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return _CONTROL.sub("", text).strip()
+
+
+def clean(article: RawArticle, settings: Settings = DEFAULT_SETTINGS) -> CleanArticle:
+    """Raise ArticleError with a one-line reason when the article cannot be used."""
+    if article.error:
+        raise ArticleError(article.error)
+    title, site, published = article.title, None, article.published
+    if article.data is not None:
+        decoded = decode_bytes(article.data)
+        if article.kind == "html":
+            article.html = decoded
+        else:
+            article.text = decoded
+    if article.kind == "html":
+        if not (article.html or "").strip():
+            raise ArticleError("empty HTML page")
+        raw_text, meta = html_to_text(article.html or "", article.url)
+        title = title or meta["title"]
+        site = meta["site"]
+        if published is None and meta["date"]:
+            published = _date_or_none(meta["date"])
+    else:
+        raw_text = article.text or ""
+        if title is None and article.data is not None:
+            title = _first_line_title(raw_text)
+    text = with_headline(normalise_text(raw_text), title)
+    if not text:
+        raise ArticleError("empty article text")
+    if len(text) < settings.min_text_chars:
+        raise ArticleError(f"article text too short ({len(text)} characters)")
+    if len(text) > settings.max_text_chars:
+        raise ArticleError(f"article text too long ({len(text)} characters > {settings.max_text_chars})")
+    check_language(text, settings)
+    return CleanArticle(text, article.path, article.id, article.url, title, site, published)
+
+
+def with_headline(text: str, title: str | None) -> str:
+    """Put the headline before the body when the body does not already carry it.
+
+    Headlines often name the victim (``X victime d'une cyberattaque``); evidence must point
+    into the record's text, so the headline has to be part of it.
+    """
+    if not title or not text:
+        return text
+    headline = normalise_text(title)
+    if not headline or _squash(headline) in _squash(text[: len(headline) + 300]):
+        return text
+    return f"{headline}\n\n{text}"
+
+
+def _squash(text: str) -> str:
+    return re.sub(r"\W+", " ", text).strip().casefold()
+
+
+def check_language(text: str, settings: Settings = DEFAULT_SETTINGS) -> None:
+    language, probability = _identifier().classify(text[:5000])
+    if language != settings.language and probability >= settings.min_language_confidence:
+        raise ArticleError(f"not a French article (detected {language!r}, p={probability:.2f})")
+
+
+@lru_cache(maxsize=1)
+def _identifier():
+    from py3langid.langid import MODEL_FILE, LanguageIdentifier
+
+    return LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+
+
+def _first_line_title(text: str) -> str | None:
+    first = text.strip().split("\n", 1)[0].strip()
+    if 10 <= len(first) <= 200 and not first.endswith("."):
+        return first
+    return None
+
+
+def _date_or_none(value: str) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(value[:10])
+    except ValueError:
+        return None

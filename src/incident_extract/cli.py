@@ -1,0 +1,127 @@
+"""Command line: a thin typer layer over the library functions.
+
+The one place where library errors become exit codes: 0 when the run ran (even if some
+articles failed: their lines carry ``errors``), 2 with a one-line message when it could not run.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    SpinnerColumn,
+    TextColumn,
+    TimeElapsedColumn,
+)
+
+from . import __version__
+from .errors import IncidentExtractError
+from .nlp.pipeline import load_pipeline, save_pipeline
+from .records import extract_many
+from .settings import DEFAULT_SETTINGS
+from .sources import check_inputs, iter_paths, read_path
+from .store import check_writable, write_jsonl
+
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=True,
+    help="Turn French news about cyberattacks into structured incident records.",
+)
+err = Console(stderr=True)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"incident-extract {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main_callback(
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version.")
+    ] = False,
+    verbose: Annotated[
+        bool, typer.Option("--verbose", "-v", help="Log warnings and details on stderr.")
+    ] = False,
+) -> None:
+    logging.basicConfig(
+        level=logging.INFO if verbose else logging.ERROR, format="%(levelname)s %(name)s: %(message)s"
+    )
+
+
+@app.command()
+def run(
+    inputs: Annotated[
+        list[str], typer.Argument(help="Article files or folders (.html .htm .txt .json .jsonl).")
+    ],
+    output: Annotated[Path, typer.Option("--output", "-o", help="Output JSONL file.")],
+    model: Annotated[
+        str, typer.Option(help="spaCy model name or saved pipeline folder.")
+    ] = DEFAULT_SETTINGS.model,
+    batch_size: Annotated[
+        int, typer.Option(min=1, help="Articles per nlp.pipe batch.")
+    ] = DEFAULT_SETTINGS.batch_size,
+    progress: Annotated[bool, typer.Option(help="Show a progress bar on stderr.")] = True,
+) -> None:
+    """Extract incidents from articles and write one JSONL line per article."""
+    settings = DEFAULT_SETTINGS.model_copy(update={"model": model, "batch_size": batch_size})
+    started = time.perf_counter()
+    try:
+        check_inputs(inputs)
+        check_writable(output)
+        paths = list(iter_paths(inputs))
+        nlp = load_pipeline(settings.model)
+    except (IncidentExtractError, OSError) as exc:
+        err.print(f"[red]error:[/red] {exc}")
+        raise typer.Exit(code=2) from exc
+    articles = incidents = errors = 0
+    raws = (article for path in paths for article in read_path(path, settings))
+    with Progress(
+        SpinnerColumn(),
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=err,
+        disable=not progress,
+        transient=True,
+    ) as bar:
+        task = bar.add_task("extracting", total=len(paths))
+        seen_paths: set[str] = set()
+        try:
+            for record in write_jsonl(extract_many(raws, nlp=nlp, settings=settings), output):
+                articles += 1
+                incidents += len(record.incidents)
+                errors += bool(record.errors)
+                file_path = (record.source.path or "").rsplit(":", 1)[0]
+                if file_path not in seen_paths:
+                    seen_paths.add(file_path)
+                    bar.advance(task)
+        except IncidentExtractError as exc:
+            err.print(f"[red]error:[/red] {exc}")
+            raise typer.Exit(code=2) from exc
+    seconds = time.perf_counter() - started
+    err.print(f"{articles} articles, {incidents} incidents, {errors} errors, {seconds:.1f} s; wrote {output}")
+
+
+@app.command("build-model")
+def build_model(
+    path: Annotated[Path, typer.Argument(help="Folder to write the pipeline to (e.g. models/incident_fr).")],
+    model: Annotated[str, typer.Option(help="Trained spaCy model to start from.")] = DEFAULT_SETTINGS.model,
+) -> None:
+    """Save the full pipeline so that ``spacy.load(PATH)`` gives the same pipeline."""
+    save_pipeline(path, model)
+    err.print(f"saved pipeline to {path}")
+
+
+def main() -> None:
+    app()

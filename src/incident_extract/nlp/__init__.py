@@ -1,0 +1,1 @@
+"""spaCy side of incident-extract: components, their factories and the pipeline loader."""

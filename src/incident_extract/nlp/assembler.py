@@ -1,0 +1,476 @@
+"""Component ``incident_extract_assembler``: spans of the earlier components -> pydantic incidents.
+
+Filters vocabulary matches by their context words, drops denied items into ``denied``,
+links victim aliases (acronyms, short names), decides ``is_incident`` and orders everything
+by first mention. Every item records the rule that produced it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterable
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+
+from .. import models
+from ..rules_io import fold, load_vocabulary
+from .cues import cue_regex, cues_by_value
+from .extensions import SPAN_KEYS, guarded
+from .victims import STOP_NAMES, _proper_run
+
+LOCATION_STOP = {
+    "france",
+    "europe",
+    "internet",
+    "monde",
+    "hexagone",
+    "metropole",
+    "outre-mer",
+    "web",
+    "dark web",
+    "darkweb",
+    "etat",
+    "union europeenne",
+    "cnil",
+    "anssi",
+    "ile",
+}
+VERSION = re.compile(r"^\s*(\d+(?:\.\d+)*|Black|Green|2\.0|3\.0)\b")
+ARTICLE_PREFIX = re.compile(r"^(?:le|la|les|l['’]|du|des|de|d['’])\s*", re.IGNORECASE)
+GENERIC_KIND_IDS = {"org.generique", "org.commerce"}
+ACTIVE_STATUSES = ("confirmed", "possible", "claimed")
+
+
+class Assembler:
+    def __init__(self, nlp: Language, name: str = "incident_extract_assembler") -> None:
+        self.name = name
+        self.vocabularies = {
+            field: load_vocabulary(field)
+            for field in (
+                "attack_types",
+                "systems",
+                "data_leaked",
+                "authorities",
+                "threat_actors",
+                "responders",
+                "sectors",
+                "organisations",
+            )
+        }
+        self.context = {
+            (field, entry.id): cue_regex(ctx)
+            for field, vocabulary in self.vocabularies.items()
+            for entry in vocabulary.entries
+            if (ctx := vocabulary.context_of(entry))
+        }
+        self.not_followed = {
+            (field, entry.id): cue_regex(entry.not_followed_by)
+            for field, vocabulary in self.vocabularies.items()
+            for entry in vocabulary.entries
+            if entry.not_followed_by
+        }
+        self.incident_cues = cues_by_value("incident_cues")
+
+    @guarded
+    def __call__(self, doc: Doc) -> Doc:
+        builder = _IncidentBuilder(doc, self)
+        incident = builder.build()
+        doc._.ie_is_incident = incident is not None
+        doc._.ie_incidents = [incident] if incident is not None else []
+        return doc
+
+    def term_applies(self, doc: Doc, span: Span) -> bool:
+        key = (span.label_, span.id_)
+        context = self.context.get(key)
+        if context is not None and not context.search(fold(span.sent.text)):
+            return False
+        after = self.not_followed.get(key)
+        if after is not None:
+            following = fold(doc.text[span.end_char : span.end_char + 25]).lstrip()
+            if after.match(following):
+                return False
+        return True
+
+
+class _IncidentBuilder:
+    """Builds one article's incident; a class only to share the doc and its derived data."""
+
+    def __init__(self, doc: Doc, assembler: Assembler) -> None:
+        self.doc = doc
+        self.a = assembler
+        self.denied: list[models.DeniedItem] = []
+        self.terms: dict[str, list[Span]] = {}
+        for span in sorted(doc.spans.get(SPAN_KEYS["terms"], []), key=lambda s: s.start_char):
+            if assembler.term_applies(doc, span):
+                self.terms.setdefault(span.label_, []).append(span)
+
+    # -- helpers -------------------------------------------------------------------------
+    def evidence(self, span: Span) -> models.Evidence:
+        """The sentence stating the fact, cut at line breaks around the span."""
+        text = self.doc.text
+        sent = span.sent
+        start = max(sent.start_char, text.rfind("\n", 0, span.start_char) + 1)
+        newline = text.find("\n", span.end_char)
+        end = min(sent.end_char, newline if newline != -1 else len(text))
+        if end < span.end_char:
+            end = span.end_char
+        while start < span.start_char and text[start].isspace():
+            start += 1
+        while end > span.end_char and text[end - 1].isspace():
+            end -= 1
+        return models.Evidence(start=start, end=end, text=text[start:end])
+
+    def active(self, spans: Iterable[Span], field: str, key=lambda s: s.id_) -> list[Span]:
+        """Spans not denied; denied ones go to the audit list."""
+        kept = []
+        for span in spans:
+            if span._.ie_status in ACTIVE_STATUSES:
+                kept.append(span)
+            elif span._.ie_status == "negated":
+                self.denied.append(
+                    models.DeniedItem(
+                        field=field,
+                        id=key(span),
+                        name=span.text,
+                        evidence=self.evidence(span),
+                        rule=f"{self._rule(span)}|assertion.negated",
+                    )
+                )
+        return kept
+
+    def _rule(self, span: Span) -> str:
+        return span._.ie_rule or f"{span.label_}.{span.id_}"
+
+    def _status(self, span: Span) -> str:
+        return span._.ie_status if span._.ie_status in ACTIVE_STATUSES else "confirmed"
+
+    def value_of(self, field: str, span: Span) -> str:
+        return self.a.vocabularies[field].entry(span.id_).value
+
+    # -- fields --------------------------------------------------------------------------
+    def build(self) -> models.Incident | None:
+        victims = self.victims()
+        attack_spans = self.active(
+            self.terms.get("attack_types", []), "attack_types", key=lambda s: self.value_of("attack_types", s)
+        )
+        if not self.is_incident(victims, attack_spans):
+            return None
+        return models.Incident(
+            victims=victims,
+            attack_types=self.vocabulary_items("attack_types", attack_spans, models.AttackTypeItem),
+            systems=self.systems(),
+            data_leaked=self.named_vocabulary_items("data_leaked", models.DataItem),
+            authorities=self.authorities(),
+            threat_actors=self.threat_actors(victims),
+            responders=self.responders(victims),
+            locations=self.locations(),
+            sectors=self.sectors(victims),
+            **self.dates(),
+            people_affected=self.people_affected(),
+            denied=self.denied,
+        )
+
+    def is_incident(self, victims: list[models.Victim], attack_spans: list[Span]) -> bool:
+        """An actual incident against an identified victim; exercises and advice are not."""
+        if not victims:
+            return False
+        real = [s for s in attack_spans if s._.ie_status != "exercise"]
+        return bool(real)
+
+    def victims(self) -> list[models.Victim]:
+        spans = self.active(self.doc.spans.get(SPAN_KEYS["victims"], []), "victims", key=lambda s: None)
+        spans = [s for s in spans if s._.ie_status != "exercise"]
+        out: list[models.Victim] = []
+        seen: list[tuple[set[str], str]] = []
+        for span in spans:
+            name = self.victim_name(span)
+            if not name or fold(name) in STOP_NAMES:
+                continue
+            tokens = _name_tokens(name)
+            acronym = _acronym(name)
+            if any(_same_victim(tokens, name, other_tokens, other_name) for other_tokens, other_name in seen):
+                continue
+            seen.append((tokens, name))
+            if acronym:
+                seen.append(({fold(acronym)}, acronym))
+            out.append(
+                models.Victim(
+                    name=name,
+                    kind="organization",
+                    evidence=self.evidence(span),
+                    rule=self._rule(span),
+                    status=self._status(span),
+                )
+            )
+        return out
+
+    def victim_name(self, span: Span) -> str:
+        text = span.text.strip()
+        if span.id_ in GENERIC_KIND_IDS:
+            kind_len = len(self.doc[span.start].text)
+            rest = text[kind_len:].strip()
+            rest = ARTICLE_PREFIX.sub("", rest) if rest[:3].lower() in ("de ", "du ", "des") else rest
+            if rest:
+                text = rest
+        return ARTICLE_PREFIX.sub("", text) if text[:1].islower() else text
+
+    def vocabulary_items(self, field: str, spans: list[Span], model) -> list:
+        items, seen = [], set()
+        for span in spans:
+            value = self.value_of(field, span)
+            if value in seen:
+                continue
+            seen.add(value)
+            items.append(
+                model(
+                    id=value,
+                    evidence=self.evidence(span),
+                    rule=f"{field}.{span.id_}",
+                    status=self._status(span),
+                )
+            )
+        return items
+
+    def named_vocabulary_items(self, field: str, model) -> list:
+        spans = self.active(self.terms.get(field, []), field, key=lambda s: self.value_of(field, s))
+        items, seen = [], set()
+        for span in spans:
+            value = self.value_of(field, span)
+            if value in seen:
+                continue
+            seen.add(value)
+            items.append(
+                model(
+                    id=value,
+                    name=span.text,
+                    evidence=self.evidence(span),
+                    rule=f"{field}.{span.id_}",
+                    status=self._status(span),
+                )
+            )
+        return items
+
+    def systems(self) -> list[models.SystemItem]:
+        spans = self.active(
+            self.terms.get("systems", []), "systems", key=lambda s: self.value_of("systems", s)
+        )
+        items, seen = [], set()
+        for span in spans:
+            category = self.value_of("systems", span)
+            if category in seen:
+                continue
+            seen.add(category)
+            items.append(
+                models.SystemItem(
+                    category=category,
+                    name=span.text,
+                    evidence=self.evidence(span),
+                    rule=f"systems.{span.id_}",
+                    status=self._status(span),
+                )
+            )
+        return items
+
+    def authorities(self) -> list[models.AuthorityItem]:
+        spans = self.active(
+            self.terms.get("authorities", []), "authorities", key=lambda s: self.value_of("authorities", s)
+        )
+        items, seen = [], set()
+        for span in spans:
+            value = self.value_of("authorities", span)
+            if value in seen:
+                continue
+            seen.add(value)
+            name = self._extend_name(span)
+            items.append(
+                models.AuthorityItem(
+                    id=value,
+                    name=name,
+                    evidence=self.evidence(span),
+                    rule=f"authorities.{span.id_}",
+                    status=self._status(span),
+                )
+            )
+        return items
+
+    def _extend_name(self, span: Span) -> str:
+        """``ARS`` -> ``ARS Bretagne``, ``parquet`` -> ``parquet de Paris``."""
+        doc = self.doc
+        i = span.end
+        if i < len(doc) and doc[i].lower_ in ("de", "du", "d'", "d’"):
+            end = _proper_run(doc, i + 1)
+            if end > i + 1:
+                return doc[span.start : end].text
+        end = _proper_run(doc, i)
+        return doc[span.start : end].text if end > i else span.text
+
+    def threat_actors(self, victims: list[models.Victim]) -> list[models.NamedItem]:
+        victim_names = {fold(v.name) for v in victims}
+        spans = list(self.terms.get("threat_actors", [])) + list(self.doc.spans.get(SPAN_KEYS["actors"], []))
+        spans = self.active(sorted(spans, key=lambda s: s.start_char), "threat_actors", key=lambda s: None)
+        items, seen = [], set()
+        for span in spans:
+            name = span.text
+            version = VERSION.match(self.doc.text[span.end_char : span.end_char + 12])
+            if version and span.label_ == "threat_actors" and not name.endswith(version.group(1)):
+                name = self.doc.text[span.start_char : span.end_char + version.end()].strip()
+            key = fold(name)
+            if key in seen or key in victim_names or key in STOP_NAMES:
+                continue
+            if any(key.startswith(s) or s.startswith(key) for s in seen):
+                continue
+            seen.add(key)
+            rule = span._.ie_rule or f"threat_actors.{span.id_}"
+            items.append(
+                models.NamedItem(
+                    name=name, evidence=self.evidence(span), rule=rule, status=self._status(span)
+                )
+            )
+        return items
+
+    def responders(self, victims: list[models.Victim]) -> list[models.NamedItem]:
+        victim_names = [fold(v.name) for v in victims]
+        spans = self.active(self.terms.get("responders", []), "responders", key=lambda s: None)
+        items, seen = [], set()
+        for span in spans:
+            value = self.value_of("responders", span)
+            key = fold(value)
+            if key in seen or any(key in v or v in key for v in victim_names):
+                continue
+            seen.add(key)
+            items.append(
+                models.NamedItem(
+                    name=span.text,
+                    evidence=self.evidence(span),
+                    rule=f"responders.{span.id_}",
+                    status=self._status(span),
+                )
+            )
+        return items
+
+    def locations(self) -> list[models.NamedItem]:
+        victim_spans = list(self.doc.spans.get(SPAN_KEYS["victims"], []))
+        victim_sents = {v.sent.start for v in victim_spans}
+        items, seen = [], set()
+        for ent in self.doc.ents:
+            if ent.label_ != "LOC":
+                continue
+            name = (
+                ARTICLE_PREFIX.sub("", ent.text.strip())
+                if ent.text[:2].lower() in ("le", "l'", "l’")
+                else ent.text.strip()
+            )
+            key = fold(name)
+            if not name[:1].isupper() or len(key) < 2 or key in LOCATION_STOP or "\n" in name:
+                continue
+            inside_victim = any(v.start <= ent.start and ent.end <= v.end for v in victim_spans)
+            sentence = fold(ent.sent.text)
+            if not (
+                inside_victim
+                or ent.sent.start in victim_sents
+                or self.a.incident_cues["incident"].search(sentence)
+            ):
+                continue
+            if key in seen:
+                continue
+            seen.add(key)
+            rule = "locations.victim_name" if inside_victim else "locations.ner_loc"
+            items.append(models.NamedItem(name=name, evidence=self.evidence(ent), rule=rule))
+        return items
+
+    def sectors(self, victims: list[models.Victim]) -> list[models.SectorItem]:
+        items, seen = [], set()
+        for span in self.doc.spans.get(SPAN_KEYS["victims"], []):
+            sector = span._.ie_sector
+            if sector and sector not in seen and span._.ie_status in ACTIVE_STATUSES:
+                seen.add(sector)
+                items.append(
+                    models.SectorItem(
+                        id=sector, evidence=self.evidence(span), rule=f"sectors.from_victim.{span.id_}"
+                    )
+                )
+        victim_sents = {s.sent.start for s in self.doc.spans.get(SPAN_KEYS["victims"], [])}
+        for span in self.terms.get("organisations", []) + self.terms.get("sectors", []):
+            if span.sent.start not in victim_sents:
+                continue
+            value = self.value_of(span.label_, span)
+            if value in ("none",) or value in seen:
+                continue
+            seen.add(value)
+            items.append(
+                models.SectorItem(
+                    id=value, evidence=self.evidence(span), rule=f"sectors.{span.label_}.{span.id_}"
+                )
+            )
+        return items
+
+    def dates(self) -> dict:
+        published: dt.date | None = self.doc._.ie_published
+        spans = [s for s in self.doc.spans.get(SPAN_KEYS["dates"], []) if s._.ie_value is not None]
+        spans = self.active(spans, "dates", key=lambda s: None)
+        mentions = []
+        for span in spans:
+            value = span._.ie_value
+            role = span._.ie_kind or "other"
+            if published is not None and value > published:
+                continue
+            mentions.append(
+                models.DateMention(
+                    role=role,
+                    value=value,
+                    text=span.text,
+                    evidence=self.evidence(span),
+                    rule=self._rule(span),
+                    status=self._status(span),
+                )
+            )
+        attack = None
+        for role in ("attack", "discovery"):
+            candidates = [m for m in mentions if m.role == role]
+            if candidates:
+                first = candidates[0]
+                attack = models.AttackDate(
+                    value=first.value,
+                    text=first.text,
+                    evidence=first.evidence,
+                    rule=f"attack_date.{role}|{first.rule}",
+                    status=first.status,
+                )
+                break
+        return {"attack_date": attack, "dates": mentions}
+
+    def people_affected(self) -> models.PeopleAffected | None:
+        spans = self.active(
+            self.doc.spans.get(SPAN_KEYS["counts"], []), "people_affected", key=lambda s: None
+        )
+        for kind in ("affected", "mentioned"):
+            for span in spans:
+                if span._.ie_kind == kind:
+                    return models.PeopleAffected(
+                        value=span._.ie_value,
+                        text=span.text,
+                        evidence=self.evidence(span),
+                        rule=self._rule(span),
+                        status=self._status(span),
+                    )
+        return None
+
+
+def _name_tokens(name: str) -> set[str]:
+    return {t for t in fold(name).replace("-", " ").split() if len(t) > 2 and t not in {"les", "des", "aux"}}
+
+
+def _acronym(name: str) -> str | None:
+    m = re.search(r"\(([A-Z][A-Z0-9&-]{1,9})\)", name)
+    return m.group(1) if m else None
+
+
+def _same_victim(tokens: set[str], name: str, other_tokens: set[str], other_name: str) -> bool:
+    if fold(name) == fold(other_name):
+        return True
+    if tokens and other_tokens and (tokens <= other_tokens):
+        return True
+    initials = "".join(w[0] for w in re.findall(r"[A-Za-zÀ-ÿ]+", other_name) if w[0].isupper())
+    return name.isupper() and len(name) >= 2 and name == initials

@@ -1,0 +1,46 @@
+"""Cue lists from the rule files, compiled to regexes over accent-folded lowercase text."""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+
+from ..rules_io import fold, load_vocabulary
+
+
+def cue_regex(terms: list[str] | tuple[str, ...]) -> re.Pattern:
+    """Word-bounded alternatives; a final ``*`` matches any ending (same syntax as the vocabularies)."""
+    parts = []
+    for term in sorted(set(terms), key=len, reverse=True):
+        prefix = term.endswith("*")
+        body = re.escape(fold(term.rstrip("*"))).replace(r"\ ", r"\s+")
+        parts.append(body + (r"[\w-]*" if prefix else r"(?![\w-])"))
+    return re.compile(r"(?<![\w-])(?:" + "|".join(parts) + ")")
+
+
+@cache
+def cues_by_value(name: str) -> dict[str, re.Pattern]:
+    """``{value: regex}`` of a cue file, all entries of one value joined."""
+    grouped: dict[str, list[str]] = {}
+    for entry in load_vocabulary(name).entries:
+        grouped.setdefault(entry.value, []).extend(entry.terms)
+    return {value: cue_regex(terms) for value, terms in grouped.items()}
+
+
+@cache
+def cues_by_entry(name: str) -> list[tuple[str, str, re.Pattern, re.Pattern | None]]:
+    """``[(entry id, value, terms regex, context regex or None)]`` in file order."""
+    vocabulary = load_vocabulary(name)
+    out = []
+    for entry in vocabulary.entries:
+        context = vocabulary.context_of(entry)
+        out.append((entry.id, entry.value, cue_regex(entry.terms), cue_regex(context) if context else None))
+    return out
+
+
+@cache
+def scope_breaker_regex(name: str = "assertion") -> re.Pattern:
+    breakers = load_vocabulary(name).scope_breakers
+    words = [re.escape(fold(b)) for b in breakers if b[:1].isalpha()]
+    marks = [re.escape(b) for b in breakers if not b[:1].isalpha()]
+    return re.compile(r"(?:" + "|".join(marks) + r")|(?<![\w-])(?:" + "|".join(words) + r")(?![\w-])")

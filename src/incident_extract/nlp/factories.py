@@ -1,0 +1,50 @@
+"""Every ``Language.factory`` of the project, in one place (as in spaCy's ``pipeline/factories.py``).
+
+Names are namespaced (``incident_extract_*``; spaCy forbids dots in factory names) and also listed under
+``[project.entry-points.spacy_factories]``, so a pipeline saved under ``models/`` loads with
+``spacy.load`` without importing this package first.
+"""
+
+from __future__ import annotations
+
+from spacy.language import Language
+
+from .assembler import Assembler
+from .components import ActorFinder, AssertionDetector, CountFinder, DateFinder
+from .extensions import register_extensions
+from .victims import VictimFinder
+
+register_extensions()
+
+
+@Language.factory("incident_extract_victims")
+def make_victims(nlp: Language, name: str) -> VictimFinder:
+    return VictimFinder(nlp, name)
+
+
+@Language.factory("incident_extract_dates")
+def make_dates(nlp: Language, name: str) -> DateFinder:
+    return DateFinder(nlp, name)
+
+
+@Language.factory("incident_extract_counts")
+def make_counts(nlp: Language, name: str) -> CountFinder:
+    return CountFinder(nlp, name)
+
+
+@Language.factory("incident_extract_actors")
+def make_actors(nlp: Language, name: str) -> ActorFinder:
+    return ActorFinder(nlp, name)
+
+
+@Language.factory(
+    "incident_extract_assertion",
+    default_config={"window_before": 40, "window_after": 45},
+)
+def make_assertion(nlp: Language, name: str, window_before: int, window_after: int) -> AssertionDetector:
+    return AssertionDetector(nlp, name, window_before=window_before, window_after=window_after)
+
+
+@Language.factory("incident_extract_assembler")
+def make_assembler(nlp: Language, name: str) -> Assembler:
+    return Assembler(nlp, name)

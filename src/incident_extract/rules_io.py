@@ -1,0 +1,170 @@
+"""Load the rule and vocabulary files shipped in ``incident_extract/rules``.
+
+Each YAML file is validated by :class:`VocabularyFile` (unknown keys are rejected), then
+turned into spaCy token patterns. Term syntax, kept simple for analysts:
+
+* matching ignores case (``cyberattaque`` matches ``Cyberattaque``);
+* a final ``*`` matches any ending (``rançongiciel*``: singular and plural);
+* a short all-capitals word is an acronym and keeps its case (``ARS``, also ``Ars``
+  title case), so ``ans`` (years) never matches the ``ANS`` agency;
+* both apostrophes (' and ’) match each other.
+"""
+
+from __future__ import annotations
+
+import re
+import typing
+from functools import cache
+from importlib import resources
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from . import models
+from .errors import RulesError
+
+ALLOWED_VALUES: dict[str, set[str] | None] = {
+    "attack_types": set(typing.get_args(models.AttackType)),
+    "systems": set(typing.get_args(models.SystemCategory)),
+    "data_leaked": set(typing.get_args(models.DataCategory)),
+    "authorities": set(typing.get_args(models.AuthorityId)),
+    "sectors": set(typing.get_args(models.SectorId)),
+    "organisations": {*typing.get_args(models.SectorId), "none"},
+    "assertion": {"negated", "possible", "claimed", "exercise", "pseudo"},
+    "date_roles": set(typing.get_args(models.DateRole)),
+    "counts": {"people", "base", "affected"},
+    "threat_actors": None,  # free names
+    "responders": None,
+    "incident_cues": {"incident", "victim_trigger", "not_incident", "attacker"},
+}
+TERM_FIELDS = (
+    "attack_types",
+    "systems",
+    "data_leaked",
+    "authorities",
+    "threat_actors",
+    "responders",
+    "organisations",
+    "sectors",
+)
+"""Vocabularies matched by the span ruler; the others are cue lists read by components."""
+CUE_FILES = ("assertion", "date_roles", "counts", "incident_cues")
+APOSTROPHES = ("'", "’")
+_ID = r"^[\w.$()-]+$"
+
+
+class VocabularyEntry(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    id: str = Field(pattern=_ID, description="unique rule id, recorded on every item it produces")
+    value: str = Field(min_length=1, description="the vocabulary id (or name) the terms stand for")
+    terms: list[str] = Field(min_length=1)
+    context: list[str] | None = None
+    """Overrides the file's context: one of these word starts must be in the same sentence."""
+    not_followed_by: list[str] = []
+
+    @field_validator("terms")
+    @classmethod
+    def _no_blank(cls, terms: list[str]) -> list[str]:
+        if any(not t.strip() for t in terms):
+            raise ValueError("blank term")
+        return terms
+
+
+class VocabularyFile(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    field: str
+    context: list[str] = []
+    scope_breakers: list[str] = []
+    entries: list[VocabularyEntry] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _check(self) -> VocabularyFile:
+        if self.field not in ALLOWED_VALUES:
+            raise ValueError(f"unknown field {self.field!r}")
+        allowed = ALLOWED_VALUES[self.field]
+        seen: set[str] = set()
+        for entry in self.entries:
+            if entry.id in seen:
+                raise ValueError(f"duplicate id {entry.id!r}")
+            seen.add(entry.id)
+            if allowed is not None and entry.value not in allowed:
+                raise ValueError(f"{entry.id}: value {entry.value!r} not in the {self.field} vocabulary")
+        return self
+
+    def entry(self, entry_id: str) -> VocabularyEntry:
+        return self._by_id()[entry_id]
+
+    def context_of(self, entry: VocabularyEntry) -> list[str]:
+        return self.context if entry.context is None else entry.context
+
+    def _by_id(self) -> dict[str, VocabularyEntry]:
+        cached = self.__dict__.get("_index")
+        if cached is None:
+            cached = {e.id: e for e in self.entries}
+            object.__setattr__(self, "_index", cached)
+        return cached
+
+
+@cache
+def load_vocabulary(name: str) -> VocabularyFile:
+    """Read and validate ``rules/<name>.yaml`` from the installed package."""
+    resource = resources.files("incident_extract") / "rules" / f"{name}.yaml"
+    try:
+        raw = yaml.safe_load(resource.read_text(encoding="utf-8"))
+        vocabulary = VocabularyFile.model_validate(raw)
+    except FileNotFoundError as exc:
+        raise RulesError(f"no rule file named {name!r}") from exc
+    except (yaml.YAMLError, ValidationError) as exc:
+        raise RulesError(f"invalid rule file {name}.yaml: {exc}") from exc
+    if vocabulary.field != name:
+        raise RulesError(f"{name}.yaml declares field {vocabulary.field!r}")
+    return vocabulary
+
+
+def term_to_pattern(term: str, tokenize) -> list[dict]:
+    """One term -> one spaCy token pattern (see the module docstring for the syntax)."""
+    prefix = term.endswith("*")
+    words = [t.text for t in tokenize(term.rstrip("*").strip())]
+    pattern: list[dict] = []
+    for position, word in enumerate(words):
+        last = position == len(words) - 1
+        if prefix and last:
+            pattern.append({"LOWER": {"REGEX": "^" + re.escape(_any_apostrophe(word.lower()))}})
+        elif _is_acronym(word):
+            pattern.append({"ORTH": {"IN": sorted({word, word.title()})}})
+        elif any(a in word for a in APOSTROPHES):
+            variants = {word.lower().replace("’", "'"), word.lower().replace("'", "’")}
+            pattern.append({"LOWER": {"IN": sorted(variants)}})
+        else:
+            pattern.append({"LOWER": word.lower()})
+    return pattern
+
+
+def _any_apostrophe(text: str) -> str:
+    return text.replace("'", "’").replace("’", "['’]") if any(a in text for a in APOSTROPHES) else text
+
+
+def _is_acronym(word: str) -> bool:
+    letters = [c for c in word if c.isalpha()]
+    return 2 <= len(word) <= 6 and bool(letters) and all(c.isupper() for c in letters)
+
+
+def ruler_patterns(tokenize, names: tuple[str, ...] = TERM_FIELDS) -> list[dict]:
+    """All span-ruler patterns: label = field, id = entry id."""
+    patterns = []
+    for name in names:
+        vocabulary = load_vocabulary(name)
+        for entry in vocabulary.entries:
+            for term in entry.terms:
+                patterns.append({"label": name, "id": entry.id, "pattern": term_to_pattern(term, tokenize)})
+    return patterns
+
+
+def fold(text: str) -> str:
+    """Lowercase without accents, for cue and context comparisons."""
+    import unicodedata
+
+    text = unicodedata.normalize("NFKD", text.casefold().replace("’", "'"))
+    return "".join(c for c in text if not unicodedata.combining(c))

@@ -1,0 +1,26 @@
+"""Tunables, in one place, with their reasons."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict
+
+INPUT_SUFFIXES = (".html", ".htm", ".txt", ".json", ".jsonl")
+
+
+class Settings(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    max_input_bytes: int = 5_000_000
+    """A news article is rarely above 300 kB of HTML; past this it is a dump, not an article."""
+    max_text_chars: int = 200_000
+    """Cleaned text above this is refused before spaCy, whose cost grows with length."""
+    min_text_chars: int = 40
+    """Below this there is no article to read (an empty page, a title alone)."""
+    language: str = "fr"
+    min_language_confidence: float = 0.90
+    """Only a confident non-French verdict rejects an article; short or mixed texts pass."""
+    batch_size: int = 16
+    model: str = "fr_core_news_md"
+
+
+DEFAULT_SETTINGS = Settings()

@@ -1,0 +1,144 @@
+"""Read articles from files and folders: one :class:`RawArticle` per article, never an exception.
+
+A file that cannot be read still yields a RawArticle with ``error`` set, so the run writes
+its line and goes on.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import ArticleError, InputError
+from .settings import DEFAULT_SETTINGS, INPUT_SUFFIXES, Settings
+
+
+@dataclass
+class RawArticle:
+    """What a source gives, before cleaning: text or HTML, plus whatever metadata came with it."""
+
+    path: str | None = None
+    id: str | None = None
+    url: str | None = None
+    title: str | None = None
+    published: dt.date | None = None
+    text: str | None = None
+    html: str | None = None
+    data: bytes | None = None
+    """Undecoded bytes of a .txt/.html file; ``clean`` detects their encoding."""
+    kind: str = "text"
+    """``text`` or ``html``: how ``data`` is to be read."""
+    error: str | None = None
+
+
+def iter_paths(inputs: Iterable[str | Path]) -> Iterator[Path]:
+    """Expand inputs into article files, folders recursively, in a stable order.
+
+    Raises InputError for an input that does not exist: the run cannot do what was asked.
+    """
+    for raw in inputs:
+        path = Path(raw)
+        if path.is_dir():
+            yield from sorted(
+                p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in INPUT_SUFFIXES
+            )
+        elif path.is_file():
+            yield path
+        else:
+            raise InputError(f"input not found: {raw}")
+
+
+def check_inputs(inputs: Iterable[str | Path]) -> None:
+    """Fail early, before any model is loaded, when an input is missing."""
+    for raw in inputs:
+        if not Path(raw).exists():
+            raise InputError(f"input not found: {raw}")
+
+
+def read_path(path: Path, settings: Settings = DEFAULT_SETTINGS) -> Iterator[RawArticle]:
+    """Yield the articles of one file (several for ``.jsonl``)."""
+    shown = str(path)
+    suffix = path.suffix.lower()
+    try:
+        size = path.stat().st_size
+        if size > settings.max_input_bytes:
+            raise ArticleError(f"file too large ({size} bytes > {settings.max_input_bytes})")
+        data = path.read_bytes()
+    except (OSError, ArticleError) as exc:
+        yield RawArticle(path=shown, id=path.stem, error=_message(exc))
+        return
+    if suffix == ".jsonl":
+        yield from _read_jsonl(data, shown, settings)
+    elif suffix == ".json":
+        yield _read_json_object(data, shown, path.stem)
+    elif suffix in (".html", ".htm"):
+        yield RawArticle(path=shown, id=path.stem, data=data, kind="html")
+    else:
+        yield RawArticle(path=shown, id=path.stem, data=data, kind="text")
+
+
+def read_inputs(inputs: Iterable[str | Path], settings: Settings = DEFAULT_SETTINGS) -> Iterator[RawArticle]:
+    """Lazily read every article under ``inputs`` (files, folders)."""
+    for path in iter_paths(inputs):
+        yield from read_path(path, settings)
+
+
+def _read_jsonl(data: bytes, shown: str, settings: Settings) -> Iterator[RawArticle]:
+    lines = data.split(b"\n")
+    for number, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        yield _read_json_object(line, f"{shown}:{number}", None)
+
+
+def _read_json_object(data: bytes, shown: str, default_id: str | None) -> RawArticle:
+    try:
+        obj = json.loads(data.decode("utf-8-sig"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        return RawArticle(path=shown, id=default_id, error=f"invalid JSON: {exc}")
+    if not isinstance(obj, dict):
+        return RawArticle(path=shown, id=default_id, error="invalid JSON: expected an object")
+    return article_from_mapping(obj, shown, default_id)
+
+
+def article_from_mapping(obj: dict, shown: str | None, default_id: str | None = None) -> RawArticle:
+    """Build a RawArticle from the spec's JSON object ``{id, url, title, published, text|html}``."""
+    article = RawArticle(
+        path=shown,
+        id=_str_or_none(obj.get("id")) or default_id,
+        url=_str_or_none(obj.get("url")),
+        title=_str_or_none(obj.get("title")),
+    )
+    try:
+        article.published = parse_published(obj.get("published"))
+    except ValueError as exc:
+        article.error = f"invalid published date: {exc}"
+        return article
+    text, html = obj.get("text"), obj.get("html")
+    if isinstance(text, str):
+        article.text = text
+    elif isinstance(html, str):
+        article.html, article.kind = html, "html"
+    else:
+        article.error = "JSON article has neither 'text' nor 'html'"
+    return article
+
+
+def parse_published(value: object) -> dt.date | None:
+    """``YYYY-MM-DD`` (a full ISO timestamp is accepted too); null stays None."""
+    if value in (None, ""):
+        return None
+    if not isinstance(value, str):
+        raise ValueError(f"{value!r} is not a date string")
+    return dt.date.fromisoformat(value.strip()[:10])
+
+
+def _str_or_none(value: object) -> str | None:
+    return str(value) if value not in (None, "") else None
+
+
+def _message(exc: Exception) -> str:
+    return str(exc) if isinstance(exc, ArticleError) else f"cannot read file: {exc.__class__.__name__}: {exc}"

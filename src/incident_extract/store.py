@@ -1,0 +1,67 @@
+"""Write records: JSONL (the output contract), atomically.
+
+Lines go to a temporary file beside the target, renamed over it only when the run completes:
+an interrupted run never leaves a half-written file, and the previous output stays intact.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+from .errors import OutputError
+from .models import ArticleRecord
+
+
+def check_writable(path: str | Path) -> Path:
+    """Fail before any work when the output cannot be written."""
+    path = Path(path)
+    folder = path.parent if str(path.parent) else Path(".")
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise OutputError(f"cannot create output folder {folder}: {exc.strerror}") from exc
+    if path.is_dir():
+        raise OutputError(f"output {path} is a folder")
+    if not os.access(folder, os.W_OK):
+        raise OutputError(f"output folder {folder} is not writable")
+    return path
+
+
+@contextlib.contextmanager
+def atomic_writer(path: str | Path, mode: str = "w", encoding: str | None = "utf-8") -> Iterator:
+    """Open a temporary file beside ``path``; on success fsync and rename it over ``path``."""
+    path = check_writable(path)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, mode, encoding=encoding, newline="" if "b" not in mode else None) as handle:
+            yield handle
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+        raise
+
+
+def record_json(record: ArticleRecord) -> str:
+    return record.model_dump_json(exclude_none=False)
+
+
+def write_jsonl(records: Iterable[ArticleRecord], path: str | Path) -> Iterator[ArticleRecord]:
+    """Write records as they come (streaming); yields each one after writing it."""
+    with atomic_writer(path) as handle:
+        for record in records:
+            handle.write(record_json(record) + "\n")
+            yield record
+
+
+def read_jsonl(path: str | Path) -> Iterator[ArticleRecord]:
+    with Path(path).open(encoding="utf-8") as handle:
+        for line in handle:
+            if line.strip():
+                yield ArticleRecord.model_validate_json(line)

@@ -1,0 +1,35 @@
+import pytest
+
+from incident_extract.nlp.counts import count_pattern, find_counts, parse_number
+
+NOUNS = ["personnes", "patients", "Français", "adhérents", "clients", "assurés"]
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "noun"),
+    [
+        ("Les données de plus de 33 millions de Français ont fuité.", 33_000_000, "Français"),
+        ("Au total, 300.000 patients sont concernés.", 300_000, "patients"),
+        ("près de 2 000 personnes ont reçu un courriel", 2_000, "personnes"),
+        ("plus de 750 000 patients ont vu leurs données exposées", 750_000, "patients"),
+        ("1,5 million d'assurés seraient touchés", 1_500_000, "assurés"),
+        ("500 000 de ses adhérents", 500_000, "adhérents"),
+    ],
+)
+def test_counts_tied_to_people(text, value, noun):
+    (match,) = find_counts(text, count_pattern(NOUNS))
+    assert (match.value, match.noun) == (value, noun)
+
+
+@pytest.mark.parametrize(
+    "text", ["En 2024 clients et fournisseurs", "Le 12 octobre, la mairie", "3,5 % des patients"]
+)
+def test_no_count_without_a_head_count(text):
+    assert find_counts(text, count_pattern(NOUNS)) == []
+
+
+@pytest.mark.parametrize(
+    ("number", "scale", "value"), [("33", "millions", 33_000_000), ("2 500", None, 2500), ("1,2", None, None)]
+)
+def test_parse_number(number, scale, value):
+    assert parse_number(number, scale) == value

@@ -1,0 +1,55 @@
+import datetime as dt
+
+import pytest
+
+from incident_extract.nlp.dates import anchor_year_of, find_dates, year_from_weekday
+
+PUBLISHED = dt.date(2024, 10, 21)  # a Monday
+
+
+@pytest.mark.parametrize(
+    ("text", "expected_text", "expected"),
+    [
+        ("L'attaque a eu lieu le 1er février 2024 au matin.", "1er février 2024", "2024-02-01"),
+        ("Les serveurs ont été chiffrés jeudi 3 octobre.", "jeudi 3 octobre", "2024-10-03"),
+        ("Tout a commencé dans la nuit du 4 au 5 octobre.", "dans la nuit du 4 au 5 octobre", "2024-10-04"),
+        ("Le site a été saturé ce week-end par des requêtes.", "ce week-end", "2024-10-19"),
+        ("La clinique a détecté l'intrusion samedi dernier.", "samedi dernier", "2024-10-19"),
+        ("La mairie a été piratée samedi.", "samedi", "2024-10-19"),
+        ("Les faits remontent à il y a deux semaines.", "il y a deux semaines", "2024-10-07"),
+        ("Le réseau est tombé hier, selon la direction.", "hier", "2024-10-20"),
+        ("Une plainte a été déposée le 12/03/2024.", "12/03/2024", "2024-03-12"),
+        ("Le 28 décembre, l'hôpital a été attaqué.", "28 décembre", "2023-12-28"),
+        ("Les données ont été publiées lundi 14 octobre.", "lundi 14 octobre", "2024-10-14"),
+    ],
+)
+def test_dates_resolved_against_publication(text, expected_text, expected):
+    found = find_dates(text, PUBLISHED)
+    assert [(d.text, d.value.isoformat()) for d in found] == [(expected_text, expected)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "La mairie a été piratée samedi.",
+        "Les faits remontent à il y a deux semaines.",
+        "Le réseau est tombé hier.",
+    ],
+)
+def test_relative_dates_need_a_publication_date(text):
+    assert find_dates(text, None) == []
+
+
+def test_day_and_month_without_year_stay_unresolved_without_anchor():
+    (found,) = find_dates("L'attaque a débuté le 26 juin.", None)
+    assert found.value is None
+
+
+def test_weekday_fixes_the_only_recent_year():
+    today = dt.date(2026, 11, 25)
+    assert year_from_weekday(10, 7, 3, today) == 2025  # jeudi 10 juillet
+    assert anchor_year_of("ont rapporté, jeudi 10 juillet, à l'AFP", today) == 2025
+
+
+def test_weekday_that_fits_no_recent_year_gives_nothing():
+    assert year_from_weekday(31, 2, 0, dt.date(2026, 11, 25)) is None

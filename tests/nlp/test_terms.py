@@ -1,0 +1,106 @@
+"""Vocabulary matches on the blank pipeline: the span ruler plus the assertion component."""
+
+import pytest
+
+
+def terms(doc, label):
+    return {
+        (s.text, doc.vocab.strings[s.id] if isinstance(s.id, int) else s.id_, s._.ie_status)
+        for s in doc.spans["ie_terms"]
+        if s.label_ == label
+    }
+
+
+def ids(doc, label, status=None):
+    return {
+        s.id_.split(".")[0]
+        for s in doc.spans["ie_terms"]
+        if s.label_ == label and (status is None or s._.ie_status == status)
+    }
+
+
+@pytest.mark.parametrize(
+    ("text", "label", "expected"),
+    [
+        ("Les serveurs ont été chiffrés par un rançongiciel.", "attack_types", {"ransomware"}),
+        ("Une vaste campagne d'hameçonnage a visé les agents.", "attack_types", {"phishing"}),
+        ("Le site a subi une attaque par déni de service (DDoS).", "attack_types", {"ddos"}),
+        ("La page d'accueil a été défigurée par des hacktivistes.", "attack_types", {"defacement"}),
+        ("L'ANSSI et la Cnil ont été prévenues.", "authorities", {"ANSSI", "CNIL"}),
+        ("Une plainte a été déposée auprès de la gendarmerie.", "authorities", {"GENDARMERIE"}),
+        ("Le parquet de Paris a ouvert une enquête confiée à l'OFAC.", "authorities", {"PARQUET", "POLICE"}),
+        ("L'Agence régionale de santé suit la situation.", "authorities", {"ARS"}),
+    ],
+)
+def test_vocabulary_ids(run_blank, text, label, expected):
+    assert ids(run_blank(text), label) == expected
+
+
+def test_acronym_keeps_its_case(run_blank):
+    doc = run_blank("Cette fuite concerne des patients âgés de 10 ans et plus.")
+    assert ids(doc, "authorities") == set()
+
+
+@pytest.mark.parametrize(
+    ("text", "label", "value"),
+    [
+        ("Aucune donnée bancaire n'est concernée, assure la direction.", "data_leaked", "bank_details"),
+        ("Les coordonnées bancaires ne sont pas concernées par la fuite.", "data_leaked", "bank_details"),
+        ("Il ne s'agit pas d'un rançongiciel, précise le directeur.", "attack_types", "ransomware"),
+        ("Les sauvegardes sont restées intactes.", "systems", "backups"),
+        ("Le site internet n'a pas été touché par l'attaque.", "systems", "website"),
+    ],
+)
+def test_denied_items_are_negated(run_blank, text, label, value):
+    assert value in ids(run_blank(text), label, status="negated")
+
+
+@pytest.mark.parametrize(
+    ("text", "label", "value", "status"),
+    [
+        (
+            "Les noms et adresses des patients pourraient avoir été dérobés.",
+            "data_leaked",
+            "name",
+            "possible",
+        ),
+        (
+            "Selon la direction, les numéros de sécurité sociale auraient fuité.",
+            "data_leaked",
+            "social_security_number",
+            "possible",
+        ),
+        (
+            "L'attaque au rançongiciel a été revendiquée par un groupe criminel.",
+            "attack_types",
+            "ransomware",
+            "claimed",
+        ),
+        (
+            "Les noms et prénoms des assurés ont été dérobés lors de l'attaque.",
+            "data_leaked",
+            "name",
+            "confirmed",
+        ),
+        (
+            "Un exercice simulant une cyberattaque a été organisé à la préfecture.",
+            "attack_types",
+            "intrusion",
+            "exercise",
+        ),
+        (
+            "Une cyberattaque sans précédent a paralysé les serveurs.",
+            "attack_types",
+            "intrusion",
+            "confirmed",
+        ),
+    ],
+)
+def test_assertion_status(run_blank, text, label, value, status):
+    assert value in ids(run_blank(text), label, status=status)
+
+
+def test_negation_scope_stops_at_the_clause(run_blank):
+    doc = run_blank("Aucune donnée bancaire n'a été volée, mais les adresses postales ont été dérobées.")
+    assert ids(doc, "data_leaked", "negated") == {"bank_details"}
+    assert "address" in ids(doc, "data_leaked", "confirmed")

@@ -1,0 +1,48 @@
+"""Victims by role, on the blank pipeline (no NER: organisation nouns and capitalised names)."""
+
+import pytest
+
+
+def victims(doc):
+    return [s.text for s in doc.spans["ie_victims"]]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "La clinique Saint-Roch, victime d'une cyberattaque, fonctionne en mode dégradé.",
+            ["clinique Saint-Roch"],
+        ),
+        ("Une cyberattaque a touché le groupe Pharmadis Ouest et ses filiales.", ["groupe Pharmadis Ouest"]),
+        ("Le centre hospitalier de Vernon a été piraté dans la nuit.", ["centre hospitalier de Vernon"]),
+        (
+            "Les données de la Mutuelle Générale des Cheminots ont été dérobées.",
+            ["Mutuelle Générale des Cheminots"],
+        ),
+        ("Des pirates ont paralysé la mairie de Saint-Brieuc lundi.", ["mairie de Saint-Brieuc"]),
+        ("La cyberattaque contre l'université de Rennes a duré une semaine.", ["université de Rennes"]),
+        ("La Fédération française de voile a été piratée.", ["Fédération française de voile"]),
+        (
+            "La mairie de Lunel et la communauté de communes du Pays de Lunel ont été ciblées par des pirates.",
+            ["mairie de Lunel", "communauté de communes du Pays de Lunel"],
+        ),
+        ("Le groupe Transalp Logistique a été victime d'un rançongiciel.", ["groupe Transalp Logistique"]),
+    ],
+)
+def test_victims_by_role(run_blank, text, expected):
+    assert victims(run_blank(text)) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "La mairie de Lunel a renforcé ses défenses après la vague d'attaques.",
+        "Selon la société Cyberveille, les attaques augmentent de 30 %.",
+        "L'ANSSI a été saisie de l'incident.",
+        "Le groupe Lockbit a revendiqué l'attaque.",
+        "Le lycée Jean-Moulin organise une journée portes ouvertes samedi.",
+    ],
+)
+def test_not_victims(run_blank, text):
+    assert victims(run_blank(text)) == []

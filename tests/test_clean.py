@@ -1,0 +1,69 @@
+import pytest
+
+from incident_extract.clean import clean, decode_bytes, with_headline
+from incident_extract.errors import ArticleError
+from incident_extract.sources import RawArticle
+
+ARTICLE = (
+    "La médiathèque municipale de Quimperlé a été victime d'une cyberattaque dans la nuit de samedi "
+    "à dimanche. Les ordinateurs du réseau des bibliothèques sont hors service et les prêts se font "
+    "sur papier, a précisé la mairie, qui a déposé plainte."
+)
+PAGE = f"""<html><head><title>Quimperlé : la médiathèque piratée</title>
+<meta property="og:site_name" content="Le Courrier du Finistère">
+<meta property="article:published_time" content="2025-03-18T07:30:00+01:00"></head>
+<body><nav><a href="/">Accueil</a> <a href="/sport">Sport</a></nav>
+<div class="cookie-banner">Nous utilisons des cookies. Accepter</div>
+<article><h1>Quimperlé : la médiathèque piratée</h1><p>{ARTICLE}</p></article>
+<footer>Mentions légales</footer></body></html>"""
+
+
+def test_html_gives_text_title_site_and_date():
+    article = clean(RawArticle(path="p.html", data=PAGE.encode("utf-8"), kind="html"))
+    assert "médiathèque municipale de Quimperlé" in article.text
+    assert "cookies" not in article.text and "Mentions légales" not in article.text
+    assert article.title == "Quimperlé : la médiathèque piratée"
+    assert article.site == "Le Courrier du Finistère"
+    assert article.published.isoformat() == "2025-03-18"
+
+
+def test_latin1_text_is_detected_not_mangled():
+    article = clean(RawArticle(path="l.txt", data=ARTICLE.encode("latin-1"), kind="text"))
+    assert "médiathèque" in article.text and "Ã" not in article.text
+
+
+@pytest.mark.parametrize(
+    ("raw", "message"),
+    [
+        (RawArticle(data=b"", kind="text"), "empty file"),
+        (RawArticle(data=b"   \n ", kind="text"), "empty file"),
+        (RawArticle(data=b"\x00\x01\x02binary\x00" * 50, kind="html"), "binary content"),
+        (
+            RawArticle(data=b"<html><body><nav>Menu</nav></body></html>", kind="html"),
+            "too short|no article text",
+        ),
+        (RawArticle(text="Trop court."), "too short"),
+        (RawArticle(error="cannot read file: PermissionError"), "PermissionError"),
+    ],
+)
+def test_bad_input_gets_a_clear_error(raw, message):
+    with pytest.raises(ArticleError, match=message):
+        clean(raw)
+
+
+def test_non_french_article_is_refused():
+    english = (
+        "The city council of Springfield was hit by a ransomware attack on Saturday night, and its "
+        "email servers remain offline while investigators from the police assess the damage."
+    )
+    with pytest.raises(ArticleError, match="not a French article"):
+        clean(RawArticle(text=english))
+
+
+def test_headline_is_put_before_a_body_that_lacks_it():
+    assert with_headline("Corps de l'article.", "Titre") == "Titre\n\nCorps de l'article."
+    assert with_headline("Titre\nCorps de l'article.", "Titre") == "Titre\nCorps de l'article."
+
+
+def test_utf8_bom_is_removed():
+    assert decode_bytes("\ufeffBonjour".encode()) == "Bonjour"

@@ -32,7 +32,7 @@ ALLOWED_VALUES: dict[str, set[str] | None] = {
     "organisations": {*typing.get_args(models.SectorId), "none"},
     "assertion": {"negated", "possible", "claimed", "exercise", "pseudo"},
     "date_roles": set(typing.get_args(models.DateRole)),
-    "counts": {"people", "base", "affected"},
+    "counts": {"people", "base", "affected", "earlier"},
     "threat_actors": None,  # free names
     "responders": None,
     "incident_cues": {"incident", "victim_trigger", "not_incident", "attacker"},

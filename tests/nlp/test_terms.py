@@ -83,13 +83,13 @@ def test_denied_items_are_negated(run_blank, text, label, value):
             "confirmed",
         ),
         (
-            "Un exercice simulant une cyberattaque a été organisé à la préfecture.",
+            "Un exercice simulant un piratage a été organisé à la préfecture.",
             "attack_types",
             "intrusion",
             "exercise",
         ),
         (
-            "Une cyberattaque sans précédent a paralysé les serveurs.",
+            "Un piratage sans précédent a paralysé les serveurs.",
             "attack_types",
             "intrusion",
             "confirmed",

@@ -18,6 +18,7 @@ from .. import models
 from ..rules_io import fold, load_vocabulary
 from .cues import cue_regex, cues_by_value
 from .extensions import SPAN_KEYS, guarded
+from .sentences import all_sentences, sentence_index, sentence_of, sentence_text
 from .victims import STOP_NAMES, _proper_run
 
 LOCATION_STOP = {
@@ -60,7 +61,7 @@ class Assembler:
             )
         }
         self.context = {
-            (field, entry.id): cue_regex(ctx)
+            (field, entry.id): cue_regex(ctx, prefixes=True)
             for field, vocabulary in self.vocabularies.items()
             for entry in vocabulary.entries
             if (ctx := vocabulary.context_of(entry))
@@ -84,7 +85,7 @@ class Assembler:
     def term_applies(self, doc: Doc, span: Span) -> bool:
         key = (span.label_, span.id_)
         context = self.context.get(key)
-        if context is not None and not context.search(fold(span.sent.text)):
+        if context is not None and not context.search(fold(sentence_text(span))):
             return False
         after = self.not_followed.get(key)
         if after is not None:
@@ -110,10 +111,10 @@ class _IncidentBuilder:
     def evidence(self, span: Span) -> models.Evidence:
         """The sentence stating the fact, cut at line breaks around the span."""
         text = self.doc.text
-        sent = span.sent
-        start = max(sent.start_char, text.rfind("\n", 0, span.start_char) + 1)
+        sent_start, sent_end = sentence_of(span)
+        start = max(sent_start, text.rfind("\n", 0, span.start_char) + 1)
         newline = text.find("\n", span.end_char)
-        end = min(sent.end_char, newline if newline != -1 else len(text))
+        end = min(sent_end, newline if newline != -1 else len(text))
         if end < span.end_char:
             end = span.end_char
         while start < span.start_char and text[start].isspace():
@@ -173,11 +174,27 @@ class _IncidentBuilder:
         )
 
     def is_incident(self, victims: list[models.Victim], attack_spans: list[Span]) -> bool:
-        """An actual incident against an identified victim; exercises and advice are not."""
+        """An actual incident against an identified victim; exercises and advice are not.
+
+        Needs a victim and, in a victim's sentence, an incident cue that is not part of an
+        exercise or simulation.
+        """
         if not victims:
             return False
-        real = [s for s in attack_spans if s._.ie_status != "exercise"]
-        return bool(real)
+        exercise = cues_by_value("assertion")["exercise"]
+        incident = self.a.incident_cues["incident"]
+        sentences = all_sentences(self.doc)
+        for span in self.doc.spans.get(SPAN_KEYS["victims"], []):
+            if span._.ie_status not in ACTIVE_STATUSES:
+                continue
+            n = sentence_index(span)
+            # the victim's sentence, or the one before (« Une cyberattaque a eu lieu jeudi. Elle touche X. »)
+            for sentence in (
+                fold(self.doc.text[slice(*sentences[k])]) for k in (n, n - 1) if 0 <= k < len(sentences)
+            ):
+                if incident.search(sentence) and not exercise.search(sentence):
+                    return True
+        return False
 
     def victims(self) -> list[models.Victim]:
         spans = self.active(self.doc.spans.get(SPAN_KEYS["victims"], []), "victims", key=lambda s: None)
@@ -351,32 +368,51 @@ class _IncidentBuilder:
         return items
 
     def locations(self) -> list[models.NamedItem]:
+        """Places of the victims or of the impact: the model's LOC entities, filtered.
+
+        Kept when inside a victim's name after « de » (``mairie de Chaville``) or in a sentence
+        about a victim or the incident; dropped when they overlap an organisation, authority or
+        attacker term, or look like a common noun or an acronym the model mislabelled.
+        """
         victim_spans = list(self.doc.spans.get(SPAN_KEYS["victims"], []))
-        victim_sents = {v.sent.start for v in victim_spans}
+        victim_sents = {sentence_index(v) for v in victim_spans}
+        blocked = set()
+        for span in self.doc.spans.get(SPAN_KEYS["terms"], []):
+            if span.label_ in ("organisations", "threat_actors", "authorities", "responders", "attack_types"):
+                blocked.update(range(span.start, span.end))
         items, seen = [], set()
         for ent in self.doc.ents:
-            if ent.label_ != "LOC":
+            if (
+                ent.label_ != "LOC"
+                or not _looks_like_place(ent)
+                or blocked.intersection(range(ent.start, ent.end))
+            ):
                 continue
             name = (
                 ARTICLE_PREFIX.sub("", ent.text.strip())
-                if ent.text[:2].lower() in ("le", "l'", "l’")
+                if ent[0].lower_ in ("le", "l'", "l’")
                 else ent.text.strip()
             )
             key = fold(name)
-            if not name[:1].isupper() or len(key) < 2 or key in LOCATION_STOP or "\n" in name:
+            if key in seen or key in LOCATION_STOP or "\n" in name:
                 continue
-            inside_victim = any(v.start <= ent.start and ent.end <= v.end for v in victim_spans)
-            sentence = fold(ent.sent.text)
+            inside = [v for v in victim_spans if v.start <= ent.start < v.end or v.start < ent.end <= v.end]
+            after_kind = any(v.id_.startswith("org.") and v.start < ent.start for v in inside)
+            if inside and not after_kind:
+                continue  # part of an organisation's own name (« Courrier de l'Ouest » is not a place here)
+            if not inside and any(fold(v.text).startswith(key + " ") for v in victim_spans):
+                continue  # « Akka » for « Akka Technologies »
+            if self.a.incident_cues["incident"].fullmatch(key):
+                continue
+            sentence = fold(sentence_text(ent))
             if not (
-                inside_victim
-                or ent.sent.start in victim_sents
+                inside
+                or sentence_index(ent) in victim_sents
                 or self.a.incident_cues["incident"].search(sentence)
             ):
                 continue
-            if key in seen:
-                continue
             seen.add(key)
-            rule = "locations.victim_name" if inside_victim else "locations.ner_loc"
+            rule = "locations.victim_name" if inside else "locations.ner_loc"
             items.append(models.NamedItem(name=name, evidence=self.evidence(ent), rule=rule))
         return items
 
@@ -391,9 +427,9 @@ class _IncidentBuilder:
                         id=sector, evidence=self.evidence(span), rule=f"sectors.from_victim.{span.id_}"
                     )
                 )
-        victim_sents = {s.sent.start for s in self.doc.spans.get(SPAN_KEYS["victims"], [])}
+        victim_sents = {sentence_index(s) for s in self.doc.spans.get(SPAN_KEYS["victims"], [])}
         for span in self.terms.get("organisations", []) + self.terms.get("sectors", []):
-            if span.sent.start not in victim_sents:
+            if sentence_index(span) not in victim_sents:
                 continue
             value = self.value_of(span.label_, span)
             if value in ("none",) or value in seen:
@@ -427,9 +463,10 @@ class _IncidentBuilder:
                 )
             )
         attack = None
-        for role in ("attack", "discovery"):
+        for role in ("attack", "discovery", "disclosure"):
             candidates = [m for m in mentions if m.role == role]
             if candidates:
+                # the lede states the main incident first; other incidents' dates are role « other »
                 first = candidates[0]
                 attack = models.AttackDate(
                     value=first.value,
@@ -445,7 +482,7 @@ class _IncidentBuilder:
         spans = self.active(
             self.doc.spans.get(SPAN_KEYS["counts"], []), "people_affected", key=lambda s: None
         )
-        for kind in ("affected", "mentioned"):
+        for kind in ("affected",):
             for span in spans:
                 if span._.ie_kind == kind:
                     return models.PeopleAffected(
@@ -456,6 +493,19 @@ class _IncidentBuilder:
                         status=self._status(span),
                     )
         return None
+
+
+def _looks_like_place(ent: Span) -> bool:
+    """Reject the model's frequent LOC mistakes: common nouns, acronyms, lowercase words."""
+    text = ent.text.strip()
+    if len(text) < 2 or not text[:1].isupper():
+        return False
+    letters = [c for c in text if c.isalpha()]
+    if all(c.isupper() for c in letters):
+        return False  # HPL, TPC, AP-HM: organisations' acronyms; ABONNER: a page's button
+    if len(ent) == 1 and (ent[0].pos_ in ("NOUN", "ADJ", "VERB") or ent[0].is_stop):
+        return False
+    return ent.root.pos_ not in ("VERB",)
 
 
 def _name_tokens(name: str) -> set[str]:

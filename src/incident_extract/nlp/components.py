@@ -16,20 +16,21 @@ from . import counts as count_grammar
 from . import dates as date_grammar
 from .cues import cues_by_entry, cues_by_value, scope_breaker_regex
 from .extensions import SPAN_KEYS, guarded
+from .sentences import sentence_of, sentence_text
 
 ASSERTED_GROUPS = ("terms", "victims", "dates", "counts", "actors")
 
 
 def clause_bounds(doc: Doc, span: Span) -> tuple[int, int]:
     """Character bounds of the clause holding ``span``: its sentence cut at scope breakers."""
-    sent = span.sent
+    sent_start, sent_end = sentence_of(span)
     breakers = scope_breaker_regex()
-    before = fold(doc.text[sent.start_char : span.start_char])
-    after = fold(doc.text[span.end_char : sent.end_char])
-    start = sent.start_char
+    before = fold(doc.text[sent_start : span.start_char])
+    after = fold(doc.text[span.end_char : sent_end])
+    start = sent_start
     for m in breakers.finditer(before):
-        start = sent.start_char + m.end()
-    end = sent.end_char
+        start = sent_start + m.end()
+    end = sent_end
     m = breakers.search(after)
     if m:
         end = span.end_char + m.start()
@@ -71,7 +72,7 @@ class AssertionDetector:
         after = self._strip_pseudo(
             fold(doc.text[span.end_char : min(end, span.end_char + self.window_after)])
         )
-        sentence = self._strip_pseudo(fold(span.sent.text))
+        sentence = self._strip_pseudo(fold(sentence_text(span)))
         for entry_id, value, terms, context in self.entries:
             if value != "negated":
                 continue
@@ -106,7 +107,8 @@ class DateFinder:
 
     def __init__(self, nlp: Language, name: str = "incident_extract_dates") -> None:
         self.name = name
-        self.roles = cues_by_entry("date_roles")
+        self.roles = [cue for cue in cues_by_entry("date_roles") if cue[0] != "role.future"]
+        self.future = next(cue[2] for cue in cues_by_entry("date_roles") if cue[0] == "role.future")
 
     @guarded
     def __call__(self, doc: Doc) -> Doc:
@@ -118,24 +120,50 @@ class DateFinder:
             span = doc.char_span(match.start, match.end, label="date", alignment_mode="expand")
             if span is None:
                 continue
-            span._.ie_value = match.value
-            span._.ie_rule = match.rule
             span._.ie_kind = self.role(doc, span)
+            relative = match.rule not in ("dates.absolute", "dates.numeric")
+            span._.ie_value = None if relative and self._in_future_clause(doc, span) else match.value
+            span._.ie_rule = match.rule
             spans.append(span)
         doc.spans[SPAN_KEYS["dates"]] = spans
         return doc
 
-    def role(self, doc: Doc, span: Span) -> str:
+    def _in_future_clause(self, doc: Doc, span: Span) -> bool:
+        """« sera à l'arrêt lundi »: a weekday in a future clause is not resolved to the past one."""
         start, end = clause_bounds(doc, span)
-        clause = fold(doc.text[start:end])
-        for _entry_id, value, terms, _context in self.roles:
-            if terms.search(clause):
-                return value
-        sentence = fold(span.sent.text)
-        for _entry_id, value, terms, _context in self.roles:
-            if terms.search(sentence):
-                return value
+        return bool(self.future.search(fold(doc.text[start:end])))
+
+    def role(self, doc: Doc, span: Span) -> str:
+        """The role of the cue nearest to the date in its clause (else its sentence).
+
+        A comparison cue (« comme celles des Mureaux le 24 septembre ») makes it another
+        incident's date: role ``other``.
+        """
+        for start, end in (clause_bounds(doc, span), sentence_of(span)):
+            text = fold(doc.text[start:end])
+            date_start, date_end = span.start_char - start, span.end_char - start
+            best: tuple[int, int, str] | None = None
+            for order, (entry_id, value, terms, _context) in enumerate(self.roles):
+                for m in terms.finditer(text):
+                    if m.start() < date_end and date_start < m.end():
+                        continue  # the cue is inside the date expression itself
+                    if entry_id == "role.comparison":
+                        return "other"
+                    distance = date_start - m.end() if m.end() <= date_start else m.start() - date_end
+                    if best is None or (distance, order) < best[:2]:
+                        best = (distance, order, value)
+            if best is not None:
+                if (
+                    best[2] in ("disclosure", "discovery")
+                    and NIGHT.match(fold(span.text))
+                    and self._attack_cue(text)
+                ):
+                    return "attack"  # « attaqué dans la nuit du lundi 23 au mardi 24 mai, a indiqué... »
+                return best[2]
         return "other"
+
+    def _attack_cue(self, text: str) -> bool:
+        return any(value == "attack" and terms.search(text) for _id, value, terms, _ctx in self.roles)
 
 
 class CountFinder:
@@ -146,7 +174,7 @@ class CountFinder:
         values = {e.value: e for e in load_vocabulary("counts").entries}
         self.pattern = count_grammar.count_pattern(values["people"].terms)
         cues = cues_by_value("counts")
-        self.base, self.affected = cues["base"], cues["affected"]
+        self.base, self.affected, self.earlier = cues["base"], cues["affected"], cues["earlier"]
 
     @guarded
     def __call__(self, doc: Doc) -> Doc:
@@ -163,44 +191,65 @@ class CountFinder:
         return doc
 
     def kind(self, doc: Doc, span: Span) -> str:
-        """``affected`` when the clause says these people were hit, ``base`` for a mere size."""
+        """``affected`` when the clause says these people were hit, ``base`` for a mere size.
+
+        A count in a sentence about an earlier incident (« avaient été dérobées », « comme en
+        2020 ») is ``earlier``; a noun that usually sizes an organisation (``habitants``,
+        ``salariés``) counts as affected only with an explicit cue after it.
+        """
         start, end = clause_bounds(doc, span)
         before = fold(doc.text[max(start, span.start_char - 40) : span.start_char])
         after = fold(doc.text[span.end_char : end])
-        if self.base.search(before[-25:]):
+        if self.earlier.search(fold(sentence_text(span))):
+            return "earlier"
+        if self.base.search(before[-45:]):
             return "base"
+        noun = fold(doc.text[span.start_char : span.end_char].split()[-1])
+        if self.base.fullmatch(noun):
+            # « commune de 52 habitants », « (21 000 salariés) »: a size, unless a cue follows at once
+            tied = self.affected.search(after[:30]) and ")" not in after[:30]
+            return "affected" if tied and not before.endswith(("de ", "d'")) else "base"
         if self.affected.search(after) or self.affected.search(before):
             return "affected"
-        if INCIDENT_CUE.search(fold(span.sent.text)):
-            return "mentioned"
         return "base"
 
 
-INCIDENT_CUE = re.compile(r"cyber|attaqu|pirat|hack|fuite|vol|derob|donnees|rancon|intrusion|compromi")
+NIGHT = re.compile(r"(?:dans\s+|pendant\s+|durant\s+)?la\s+nuit")
 
 _ACTOR_NAME = r"(?P<name>[A-Z0-9][\w$@.()-]*[\w$)](?:\s+(?:[A-Z0-9][\w$@.()-]*|\d+(?:\.\d+)?))?)"
+_HACKER_WORDS = (
+    r"(?:hackers|pirates|cybercriminels|hacktivistes|rançongiciel|ransomware|cybercriminalité|hacking)"
+)
+_ACTOR_QUALIFIERS = (
+    r"(?:pro-?russes?|prorusses?|russes?|russophones?|islamistes?|pro-palestiniens?|chinois|iraniens?|"
+    r"nord-coréens?|soudanais|criminels?|cybercriminels?|hacktivistes?)"
+)
 ACTOR_PATTERNS = [
+    # « le groupe de hackers X », « le gang de rançongiciel X », « le collectif pro-russe X »: a plain
+    # « le groupe X » is a company group, so a hacker word or qualifier is required.
     (
         "actors.groupe_de_hackers",
         re.compile(
-            r"\b(?:groupe|gang|collectif|groupuscule|clan|organisation)\s+(?:de\s+(?:hackers|pirates|cybercriminels|"
-            r"hacktivistes|ransomware|rançongiciel)\s+)?(?:(?:pro-?russes?|prorusses?|russes?|russophones?|"
-            r"islamistes?|pro-palestiniens?|chinois|iraniens?|nord-coréens?|criminels?|cybercriminels?|"
-            r"hacktivistes?|de\s+pirates)\s+)?(?:baptisé\s+|nommé\s+|appelé\s+|connu\s+sous\s+le\s+nom\s+de\s+)?"
+            r"\b(?:groupe|gang|collectif|groupuscule|clan)\s+(?:(?:de|d')\s*"
+            + _HACKER_WORDS
+            + r"\s+|"
+            + _ACTOR_QUALIFIERS
+            + r"\s+)+(?:baptisé\s+|nommé\s+|appelé\s+|connu\s+sous\s+le\s+nom\s+de\s+)?"
             r"[«\"“]?\s*" + _ACTOR_NAME
         ),
     ),
+    ("actors.gang", re.compile(r"\b(?:gang|collectif\s+de\s+hackers)\s+[«\"“]?\s*" + _ACTOR_NAME)),
     (
         "actors.revendique_par",
         re.compile(
-            r"\brevendiqu\w*\s+par\s+(?:le\s+(?:groupe|gang|collectif)\s+(?:de\s+\w+\s+)?)?[«\"“]?\s*"
+            r"\brevendiqu\w*\s+par\s+(?:le\s+(?:groupe|gang|collectif)\s+(?:de\s+\w+\s+)?)?[«\"“]\s*"
             + _ACTOR_NAME
         ),
     ),
     (
         "actors.hackers_de",
         re.compile(
-            r"\b(?:hackers|pirates|cybercriminels|hacktivistes)\s+(?:du\s+groupe\s+|de\s+)[«\"“]?\s*"
+            r"\b(?:hackers|pirates|cybercriminels|hacktivistes)\s+(?:du\s+groupe\s+|du\s+collectif\s+)[«\"“]?\s*"
             + _ACTOR_NAME
         ),
     ),

@@ -8,11 +8,14 @@ from functools import cache
 from ..rules_io import fold, load_vocabulary
 
 
-def cue_regex(terms: list[str] | tuple[str, ...]) -> re.Pattern:
-    """Word-bounded alternatives; a final ``*`` matches any ending (same syntax as the vocabularies)."""
+def cue_regex(terms: list[str] | tuple[str, ...], prefixes: bool = False) -> re.Pattern:
+    """Word-bounded alternatives; a final ``*`` matches any ending (same syntax as the vocabularies).
+
+    With ``prefixes`` every term is a word start (context words: ``concern`` finds ``concernés``).
+    """
     parts = []
     for term in sorted(set(terms), key=len, reverse=True):
-        prefix = term.endswith("*")
+        prefix = prefixes or term.endswith("*")
         body = re.escape(fold(term.rstrip("*"))).replace(r"\ ", r"\s+")
         parts.append(body + (r"[\w-]*" if prefix else r"(?![\w-])"))
     return re.compile(r"(?<![\w-])(?:" + "|".join(parts) + ")")

@@ -62,7 +62,7 @@ _DAY = r"(?P<day>1er|premier|[0-3]?\d)"
 _YEAR = r"(?P<year>(?:19|20)\d\d)"
 
 ABSOLUTE = re.compile(
-    r"(?:\b(?:dans\s+)?la\s+nuit\s+d[ue]\s+)?"
+    r"(?:\b(?:dans\s+|pendant\s+|durant\s+)?la\s+nuit\s+d[ue]\s+)?"
     r"(?:\b" + _WEEKDAY + r"\s+)?"
     r"\b" + _DAY + r"(?:\s*(?:au|à|et)\s*(?:(?:lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche)\s+)?"
     r"(?P<day2>1er|[0-3]?\d))?"
@@ -71,7 +71,7 @@ ABSOLUTE = re.compile(
 )
 NUMERIC = re.compile(r"\b(?P<day>[0-3]?\d)[/.](?P<month>[01]?\d)[/.](?P<year>(?:19|20)\d\d)\b")
 NIGHT_WEEKDAY = re.compile(
-    r"\b(?:dans\s+)?la\s+nuit\s+d[ue]\s+"
+    r"\b(?:dans\s+|pendant\s+|durant\s+)?la\s+nuit\s+d[ue]\s+"
     + _WEEKDAY
     + r"\s+(?:au|à)\s+(?:lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche)\b",
     re.IGNORECASE,

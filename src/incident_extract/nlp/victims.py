@@ -17,6 +17,7 @@ from spacy.tokens import Doc, Span
 
 from ..rules_io import fold, load_vocabulary
 from .extensions import SPAN_KEYS, guarded
+from .sentences import sentence_index, sentence_of, starts_sentence
 
 ARTICLES = {
     "le",
@@ -67,6 +68,7 @@ INSTITUTIONAL_ADJECTIVES = re.compile(
     r"informatique|pharmaceutique|industriel|agricole|culturel|nordique)s?e?s?$",
     re.IGNORECASE,
 )
+DEMONYM = re.compile(r"(?:ais|aise|ien|ienne|ois|oise|ain|aine|ard|arde|ais)s?$")
 NEEDS_COMPLEMENT = {
     "CH",
     "CHU",
@@ -85,6 +87,31 @@ NEEDS_COMPLEMENT = {
     "État",
     "Gouvernement",
     "CEA",
+}
+NOT_NAMES = {
+    "le",
+    "la",
+    "les",
+    "lors",
+    "selon",
+    "depuis",
+    "apres",
+    "avant",
+    "pendant",
+    "cela",
+    "ceci",
+    "comme",
+    "mais",
+    "pour",
+    "dans",
+    "chez",
+    "contacte",
+    "interroge",
+    "publicite",
+    "nis",
+    "rgpd",
+    "covid",
+    "ia",
 }
 STOP_NAMES = {
     "france",
@@ -115,40 +142,97 @@ STOP_NAMES = {
 }
 
 # Role cues, on accent-folded lowercase text. RIGHT: what follows the candidate; LEFT: what precedes it.
+# Voice matters: « X a été piraté » makes X a victim, « X a frappé » does not. Participles of attack
+# verbs need être (or nothing: « X, piratée samedi »); avoir only goes with « subi », « fait face »...
+_AUX_ETRE = (
+    r"(?:est|sont|etait|etaient|serait|seraient|sera|seront|reste|restent|demeure|a\s+ete|ont\s+ete|"
+    r"avait\s+ete|avaient\s+ete|aurait\s+ete|auraient\s+ete|aurait\s+pu\s+etre|se\s+(?:re)?trouvee?s?|"
+    r"s'est\s+(?:re)?trouvee?s?|vient\s+d'etre|viennent\s+d'etre)"
+)
+_AUX_AVOIR = r"(?:a|ont|avait|avaient|aurait|auraient|vient\s+de|viennent\s+de|aurait\s+pu)"
+_ADVERBS = (
+    r"(?:(?:deja|egalement|aussi|elle\s+aussi|lui\s+aussi|eux\s+aussi|elles\s+aussi|a\s+son\s+tour|"
+    r"a\s+leur\s+tour|recemment|notamment|a\s+nouveau|de\s+nouveau|encore|massivement|durement|fortement|"
+    r"gravement|toujours|partiellement|totalement|completement|visiblement|probablement)\s+)*"
+)
 _PASSIVE = (
-    r"(?:pirat|hack|vis|touch|cibl|attaqu|frapp|paralys|infect|compromis|bloqu|rançonn|ranconn|perturb|"
-    r"affect|impact|pris\s+pour\s+cible|mis\s+a\s+l'arret|mis\s+hors\s+service|chiffr|victime|cible|"
-    r"subi|la\s+cible|confront|fait\s+face|fait\s+l'objet|essuy|vis[ée]|paralys)"
+    r"(?:pirat|hack|vise|visee|touche|cible|attaque|frappe|paralyse|infecte|compromis|bloque|rançonne|"
+    r"ranconne|perturbe|affecte|impacte|chiffre|pris\s+pour\s+cible|mis\s+a\s+l'arret|mis\s+hors\s+service|"
+    r"a\s+l'arret|hors\s+service|hors\s+ligne|en\s+panne|inaccessible|indisponible)"
 )
+_WITH_AVOIR = r"(?:subi|essuye|fait\s+face|fait\s+l'objet|ete\s+victimes?|ete\s+la\s+cible|ete\s+cibles?\s+d)"
+_VICTIM_NOUN = r"(?:victimes?|la\s+cible|cibles?\s+d|subit|subissent|fait\s+face|font\s+face|fait\s+l'objet)"
 RIGHT_ROLE = re.compile(
-    r"^\s*(?:\([^)]{1,60}\)\s*)?,?\s*(?:qui\s+|elle-meme\s+|lui-meme\s+)?"
-    r"(?:(?:a|ont|avait|avaient|aurait|auraient|est|sont|serait|seraient|etait|etaient|a\s+ete|ont\s+ete|"
-    r"avait\s+ete|aurait\s+ete|auraient\s+ete|avaient\s+ete|se\s+(?:re)?trouvee?s?|s'est\s+(?:re)?trouvee?s?|"
-    r"vient\s+d'etre|viennent\s+d'etre|a\s+fait|ont\s+fait|fait|font|subit|subissent)\s+)?"
-    r"(?:(?:deja|egalement|aussi|elle\s+aussi|lui\s+aussi|a\s+son\s+tour|a\s+leur\s+tour|recemment|"
-    r"notamment|a\s+nouveau|de\s+nouveau|encore|massivement|durement|fortement|gravement|ete)\s+)*" + _PASSIVE
+    r"^\s*(?:\([^)]{1,60}\)\s*)?(?:,[^,;:.]{1,45},)?\s*[,:]?\s*(?:qui\s+|elle-meme\s+|lui-meme\s+|"
+    r"(?:une\s+|la\s+)?(?:nouvelle|derniere|premiere|enieme|autre)\s+)?"
+    r"(?:(?:"
+    + _AUX_ETRE
+    + r"\s+)?"
+    + _ADVERBS
+    + _PASSIVE
+    + r"|"
+    + _AUX_AVOIR
+    + r"\s+"
+    + _ADVERBS
+    + _WITH_AVOIR
+    + r"|(?:"
+    + _AUX_ETRE
+    + r"\s+)?"
+    + _ADVERBS
+    + _VICTIM_NOUN
+    + r")"
 )
+# the subject of a clause that goes on to say it suffered an attack: « La région X a porté plainte à la
+# suite d'une cyberattaque », « L'université X confirme avoir été touchée par une cyberattaque »
+RIGHT_EVENT = re.compile(
+    r"^[^.;]{0,120}?(?:a\s+la\s+suite\s+d'une?|suite\s+a\s+une?|apres\s+une?|en\s+raison\s+d'une?|"
+    r"victimes?\s+d'une?|touchee?s?\s+par\s+une?|visee?s?\s+par\s+une?|ciblee?s?\s+par\s+une?|cibles?\s+d'une?|"
+    r"l'objet\s+d'une?|face\s+a\s+une?|subi\s+une?|subit\s+une?|victimes?\s+de|frappee?s?\s+par\s+une?|"
+    r"paralysee?s?\s+par\s+une?)"
+    r"[\s\"«»“”]+(?:[\w'-]+[\s\"«»“”]+){0,3}?(?:cyber|attaque|piratage|intrusion|rancongiciel|ransomware|fuite|vol\s+de\s+donnees|"
+    r"acte\s+de\s+malveillance|incident\s+de\s+cybersecurite|tentative\s+de\s+piratage|ddos|deni\s+de\s+service|"
+    r"violation\s+de\s+donnees)"
+    # « X, qui compte 80 magasins, a informé ses clients que leurs données avaient été dérobées »
+    r"|^[^.;]{0,120}?(?:leurs|ses|les|des)\s+donnees(?:\s+[\w']+){0,2}?\s+(?:ont|avaient|auraient|ont\s+pu|"
+    r"avaient\s+pu|auraient\s+pu)?\s*(?:ete|etre)\s+(?:derobees|volees|exposees|piratees|exfiltrees|compromises|"
+    r"publiees|divulguees|derobe|vole|subtilisees|aspirees|siphonnees)"
+)
+CLAUSE_START = re.compile(r"(?:^|[.;:!?\n]|,\s)\s*(?:[\w'-]+\s*){0,2}$")
 LEFT_ROLE = re.compile(
     r"(?:"
     r"(?:cyber-?attaques?|attaques?(?:\s+informatiques?)?|piratages?|intrusions?|fuites?\s+de\s+donnees|"
     r"vols?\s+de\s+donnees|rancongiciels?|ransomwares?|incidents?(?:\s+de\s+cybersecurite|\s+cyber)?|"
-    r"compromissions?|offensives?)"
+    r"compromissions?|offensives?|violations?\s+de\s+donnees)"
     r"(?:\s+(?:informatiques?|massives?|majeures?|d'ampleur|de\s+grande\s+ampleur|importantes?|"
     r"d'envergure|recentes?|sans\s+precedent))*"
     r"\s+(?:contre|visant|chez|de|du|des|d'|touchant|ciblant|subie?s?\s+par|qui\s+a\s+(?:touche|vise|frappe|paralyse)|"
-    r"ayant\s+(?:touche|vise|frappe|paralyse)|dont\s+(?:a|ont)\s+ete\s+victimes?|a|au|aux)"
-    r"|(?:a|ont|avait|avaient|aurait|auraient|vient\s+de|viennent\s+de)\s+(?:\w+\s+){0,2}?"
+    r"ayant\s+(?:touche|vise|frappe|paralyse)|dont\s+(?:a|ont)\s+ete\s+victimes?)"
+    # « Cyberattaque au collège X », « Fuite de données à la mutuelle Y »: « à » only after a noun that
+    # cannot be a participle (« attaqué à la Salvetat » is a wolf, not a hacker)
+    r"|(?:cyber-?attaques?|piratages?|intrusions?|fuites?\s+de\s+donnees|vols?\s+de\s+donnees|"
+    r"rancongiciels?|ransomwares?|incidents?\s+(?:de\s+cybersecurite|cyber))"
+    r"(?:\s+(?:informatiques?|massives?|majeures?|d'ampleur|de\s+grande\s+ampleur|importantes?))*\s+(?:a|au|aux)"
+    # « la production stoppée net à la Manufacture X », « les serveurs à l'arrêt chez Y »
+    r"|(?:a\s+l'arret|stoppee?s?|paralysee?s?|perturbee?s?|interrompue?s?|bloquee?s?|hors\s+service|"
+    r"indisponibles?|inaccessibles?)(?:\s+[\w']+){0,3}?\s+(?:a|au|aux|chez)"
+    r"|(?:(?:a|ont|avait|avaient|aurait|auraient|vient\s+de|viennent\s+de)\s+(?:\w+\s+){0,2}?"
     r"(?:touche|vise|frappe|paralyse|cible|affecte|perturbe|impacte|bloque|pirate|attaque|infecte|"
     r"compromis|mis\s+a\s+l'arret|mis\s+hors\s+service|mis\s+a\s+mal|pris\s+pour\s+cible|hacke|ranconne)"
+    r"|(?:elle|il|elles|ils|qui|cyber-?attaques?|attaques?|piratages?|rancongiciels?|ransomwares?|virus)\s+"
+    r"(?:[\w']+\s+){0,4}?(?:touchent|touche|visent|vise|frappent|frappe|paralysent|paralyse|ciblent|cible|"
+    r"affectent|affecte|perturbent|perturbe|bloquent|bloque|infectent|infecte))"
     r"|(?:touchant|visant|ciblant|paralysant|frappant|affectant|perturbant|impactant|piratant)"
     r"|(?:victimes?\s*(?::|,|comme|dont|parmi\s+lesquelles|parmi\s+lesquels|notamment)?)"
-    r"|(?:donnees|informations|serveurs|systemes?|reseaux?|site|sites|messagerie|fichiers|patients|"
-    r"adherents|clients|comptes|ordinateurs|postes|infrastructures?|outils|logiciels?|plateformes?|"
-    r"usagers|salaries|agents|employes|licencies|etudiants)(?:\s+[\w'-]+){0,2}?\s+(?:de|du|des|d')"
+    r"|(?:donnees|informations|serveurs?|systemes?|reseaux?|sites?|messageries?|fichiers?|patients|"
+    r"adherents|clients|comptes?|ordinateurs?|postes?|infrastructures?|outils|logiciels?|plateformes?|"
+    r"usagers|salaries|agents|employes|licencies|etudiants|portails?|applications?|boites?\s+mails?)"
+    r"(?:\s+[\w'-]+){0,2}?\s+(?:de|du|des|d')"
     r"|chez|(?:hackers|pirates|cybercriminels)\s+(?:ont|s'en\s+sont\s+pris\s+a|s'en\s+prennent\s+a)"
     r"|s'en\s+(?:sont\s+)?pris\s+a|s'en\s+prend\s+a|s'en\s+prennent\s+a"
     r")"
-    r"\s*(?:[\w-]+\s+){0,2}?(?:la|le|les|l'|un|une|des|plusieurs|nombreux|nombreuses|certains|certaines)?\s*$"
+    r"\s*(?:,[^,;.]{1,45},)?"
+    r"\s*(?:la|le|les|l'|un|une|des|plusieurs|nombreux|nombreuses|certains|certaines|son|sa|ses|leur|leurs)?"
+    r"\s*(?:[\w-]+\s+){0,2}?$"
 )
 NOT_VICTIM_LEFT = re.compile(
     r"(?:selon|d'apres|explique|indique|precise|annonce|rapporte|affirme|assure|souligne|a\s+declare|"
@@ -157,9 +241,12 @@ NOT_VICTIM_LEFT = re.compile(
 )
 INCIDENT_WORDS = re.compile(
     r"cyber|attaqu|pirat|hack|rancon|intrusion|fuite|vol\b|vole|derob|exfiltr|compromi|ddos|deni\s+de\s+service|"
-    r"malveillant|hameconn|phishing|escroqu|incident|victime"
+    r"malveillant|hameconn|phishing|escroqu|incident|victime|cibl|paralys"
 )
-COORDINATION = re.compile(r"^\s*(?:,|et|ou|ainsi\s+que|,\s*et|comme)\s*(?:la|le|les|l'|sa|son|ses)?\s*$")
+COORDINATION = re.compile(
+    r"^(?:\s|,|\bet\b|\bou\b|\bainsi\s+que\b|\bcomme\b|\bnotamment\b|\bcelui\b|\bcelle\b|\bceux\b|"
+    r"\bde\b|\bdu\b|\bdes\b|d'|\bla\b|\ble\b|\bles\b|l'|\bsa\b|\bson\b|\bses\b|\bsur\b|\bchez\b)*$"
+)
 
 
 class VictimFinder:
@@ -177,19 +264,24 @@ class VictimFinder:
         doc.spans[SPAN_KEYS["victims"]] = victims
         return doc
 
-    def _excluded_tokens(self, doc: Doc) -> set[int]:
-        """Tokens of authorities, attackers and responders: never part of a victim."""
-        out: set[int] = set()
+    def _excluded_tokens(self, doc: Doc) -> tuple[set[int], set[int]]:
+        """Tokens never part of a victim (authorities, attackers, responders), and tokens that are
+        not a victim on their own (a system or attack word: « l'ENT », « Logistique » is fine in
+        « Transalp Logistique »)."""
+        never: set[int] = set()
+        not_alone: set[int] = set()
         for span in doc.spans.get(SPAN_KEYS["terms"], []):
             if span.label_ in ("authorities", "threat_actors", "responders"):
-                out.update(range(span.start, span.end))
-        return out
+                never.update(range(span.start, span.end))
+            elif span.label_ in ("systems", "attack_types", "data_leaked"):
+                not_alone.update(range(span.start, span.end))
+        return never, not_alone
 
-    def _candidates(self, doc: Doc, excluded: set[int]) -> list[Span]:
+    def _candidates(self, doc: Doc, excluded: tuple[set[int], set[int]]) -> list[Span]:
         found: dict[tuple[int, int], Span] = {}
-        for span in doc.spans.get(SPAN_KEYS["terms"], []):
-            if span.label_ != "organisations":
-                continue
+        kinds = [s for s in doc.spans.get(SPAN_KEYS["terms"], []) if s.label_ == "organisations"]
+        kinds.sort(key=lambda s: (s.id_ == "org.generique", -(s.end - s.start)))  # specific kinds first
+        for span in kinds:
             entry = self.organisations.entry(span.id_)
             candidate = self._extend(doc, span)
             if candidate is None or candidate in found:
@@ -211,7 +303,12 @@ class VictimFinder:
             span = Span(doc, start, end, label="organization")
             span._.ie_rule = "victims.proper_noun"
             found.setdefault((start, end), span)
-        spans = [s for s in found.values() if not excluded.intersection(range(s.start, s.end))]
+        never, not_alone = excluded
+        spans = [
+            s
+            for s in found.values()
+            if never.isdisjoint(range(s.start, s.end)) and not not_alone.issuperset(range(s.start, s.end))
+        ]
         # keep the longest of overlapping candidates
         spans.sort(key=lambda s: (-(s.end - s.start), s.start))
         kept: list[Span] = []
@@ -225,10 +322,21 @@ class VictimFinder:
     def _extend(self, doc: Doc, kind: Span) -> tuple[int, int] | None:
         """``mairie`` -> ``mairie de Chaville``; None when no name follows a common noun."""
         i = kind.end
-        while i < len(doc) and INSTITUTIONAL_ADJECTIVES.match(doc[i].text):
+        while (
+            i < len(doc)
+            and i - kind.end < 3
+            and (
+                INSTITUTIONAL_ADJECTIVES.match(doc[i].text)
+                or (doc[i].is_lower and (doc[i].pos_ == "ADJ" or DEMONYM.search(doc[i].text)))
+            )
+        ):
             i += 1
-        official = kind[0].text[:1].isupper() and not kind[0].is_sent_start
+        official = kind[0].text[:1].isupper() and not starts_sentence(kind[0])
         name_end = _proper_run(doc, i)
+        if name_end == i:
+            j = _lowercase_complement(doc, i)
+            if j > i and _proper_run(doc, j) > j:
+                return kind.start, _proper_run(doc, j)  # l'éditeur de logiciels médicaux Weda
         if name_end == i and i < len(doc) and doc[i].lower_ in ("de", "du", "des", "d'", "d’"):
             j = i + 1
             if j < len(doc) and doc[j].lower_ in ("la", "l'", "l’", "les"):
@@ -247,7 +355,7 @@ class VictimFinder:
             text[:1].isupper()
             and len(text) >= 3
             and text not in NEEDS_COMPLEMENT
-            and not kind[0].is_sent_start
+            and not starts_sentence(kind[0])
         ):
             return kind.start, kind.end
         if text.isupper() and len(text) >= 3 and text not in NEEDS_COMPLEMENT:
@@ -270,7 +378,7 @@ class VictimFinder:
                 if (span.start, span.end) in names or not _good_name(span):
                     continue
                 for victim in victims:
-                    if victim.sent.start != span.sent.start:
+                    if sentence_index(victim) != sentence_index(span):
                         continue
                     left, right = (span, victim) if span.end <= victim.start else (victim, span)
                     between = fold(doc.text[left.end_char : right.start_char])
@@ -283,22 +391,51 @@ class VictimFinder:
         return sorted(victims, key=lambda s: s.start)
 
     def _has_role(self, doc: Doc, span: Span) -> bool:
-        sent = span.sent
-        left = fold(doc.text[max(sent.start_char, span.start_char - 90) : span.start_char])
-        right = fold(doc.text[span.end_char : min(sent.end_char, span.end_char + 110)])
+        sent_start, sent_end = sentence_of(span)
+        left = fold(doc.text[max(sent_start, span.start_char - 90) : span.start_char])
+        right = fold(doc.text[span.end_char : min(sent_end, span.end_char + 110)])
         if NOT_VICTIM_LEFT.search(left):
             return False
         if RIGHT_ROLE.match(right):
             return True
+        if RIGHT_EVENT.match(right) and CLAUSE_START.search(left):
+            return True
         if LEFT_ROLE.search(left):
-            return bool(INCIDENT_WORDS.search(fold(sent.text)))
+            return bool(INCIDENT_WORDS.search(fold(doc.text[sent_start:sent_end])))
         return False
 
 
+def _lowercase_complement(doc: Doc, i: int) -> int:
+    """End of ``de linge de maison`` / ``de logiciels médicaux`` after an organisation noun."""
+    j = i
+    if j < len(doc) and doc[j].lower_ in ("de", "d'", "d’", "du", "des", "en"):
+        j += 1
+        words = 0
+        while (
+            j < len(doc)
+            and words < 4
+            and ((doc[j].is_lower and doc[j].is_alpha) or doc[j].lower_ in ("d'", "d’"))
+        ):
+            j += 1
+            words += 1
+        return j if words else i
+    return i
+
+
 def _proper_run(doc: Doc, i: int) -> int:
-    """End of a run of capitalised words (with inner connectors) starting at token i."""
+    """End of a run of capitalised words (with inner connectors) starting at token i.
+
+    A capitalised article opens a name when a name follows (« La Sagesse », « Le Progrès »).
+    """
     end = i
     j = i
+    if (
+        i + 1 < len(doc)
+        and doc[i].text in ("La", "Le", "Les", "L'", "L’")
+        and _is_name_token(doc[i + 1])
+        and not starts_sentence(doc[i])
+    ):
+        j = i + 1
     while j < len(doc):
         token = doc[j]
         if _is_name_token(token):
@@ -321,7 +458,12 @@ def _proper_run(doc: Doc, i: int) -> int:
 
 def _is_name_token(token) -> bool:
     text = token.text
-    return (text[:1].isupper() and any(c.isalpha() for c in text)) and fold(text) not in {"le", "la", "les"}
+    return (
+        text[:1].isupper()
+        and any(c.isalpha() for c in text)
+        and not token.is_stop
+        and fold(text) not in NOT_NAMES
+    )
 
 
 def _capitalised_runs(doc: Doc):
@@ -331,7 +473,7 @@ def _capitalised_runs(doc: Doc):
         token = doc[i]
         if (
             _is_name_token(token)
-            and not token.is_sent_start
+            and not starts_sentence(token)
             and (i == 0 or doc[i - 1].text not in (".", "\n"))
         ):
             end = _proper_run(doc, i)

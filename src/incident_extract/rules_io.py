@@ -30,7 +30,7 @@ ALLOWED_VALUES: dict[str, set[str] | None] = {
     "authorities": set(typing.get_args(models.AuthorityId)),
     "sectors": set(typing.get_args(models.SectorId)),
     "organisations": {*typing.get_args(models.SectorId), "none"},
-    "assertion": {"negated", "possible", "claimed", "exercise", "pseudo"},
+    "assertion": {"negated", "possible", "claimed", "exercise", "pseudo", "hypothetical"},
     "date_roles": set(typing.get_args(models.DateRole)),
     "counts": {"people", "base", "affected", "earlier"},
     "threat_actors": None,  # free names

@@ -104,3 +104,33 @@ def test_negation_scope_stops_at_the_clause(run_blank):
     doc = run_blank("Aucune donnée bancaire n'a été volée, mais les adresses postales ont été dérobées.")
     assert ids(doc, "data_leaked", "negated") == {"bank_details"}
     assert "address" in ids(doc, "data_leaked", "confirmed")
+
+
+@pytest.mark.parametrize(
+    ("text", "label", "value"),
+    [
+        (
+            "Les clients risquent désormais d'être visés par des campagnes d'hameçonnage.",
+            "attack_types",
+            "phishing",
+        ),
+        ("Les usagers sont invités à la vigilance face aux faux SMS.", "attack_types", "phishing"),
+        ("Il est recommandé de modifier son mot de passe.", "data_leaked", "credentials"),
+    ],
+)
+def test_future_risks_and_advice_are_hypothetical(run_blank, text, label, value):
+    assert value in ids(run_blank(text), label, status="hypothetical")
+
+
+def test_negation_after_a_list_reaches_every_listed_item(run_blank):
+    doc = run_blank(
+        "La Cnil précise que les informations bancaires, les dossiers médicaux, ainsi que les numéros de "
+        "sécurité sociale ne sont pas concernés."
+    )
+    assert {"bank_details", "health_data", "social_security_number"} <= ids(doc, "data_leaked", "negated")
+
+
+def test_a_verb_between_keeps_the_first_items_affirmed(run_blank):
+    doc = run_blank("Les noms et adresses ont été dérobés, les coordonnées bancaires ne sont pas concernées.")
+    assert "name" in ids(doc, "data_leaked", "confirmed")
+    assert "bank_details" in ids(doc, "data_leaked", "negated")

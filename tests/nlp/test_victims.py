@@ -46,3 +46,54 @@ def test_victims_by_role(run_blank, text, expected):
 )
 def test_not_victims(run_blank, text):
     assert victims(run_blank(text)) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "Cyberattaque au collège Jean-Jaurès de Pontarlier : l'ENT inaccessible.",
+            ["collège Jean-Jaurès de Pontarlier"],
+        ),
+        (
+            "Fuite de données à la Mutuelle des Marins du Nord : 80 000 adhérents concernés.",
+            ["Mutuelle des Marins du Nord"],
+        ),
+        (
+            "La production est stoppée à la Manufacture Berthier après une cyberattaque.",
+            ["Manufacture Berthier"],
+        ),
+        (
+            "L'enseigne de prêt-à-porter Lin & Coton a informé ses clients que leurs données avaient été dérobées.",
+            ["enseigne de prêt-à-porter Lin & Coton"],
+        ),
+        (
+            "La région Occitanie a porté plainte à la suite d'une « cyberattaque de grande ampleur ».",
+            ["région Occitanie"],
+        ),
+    ],
+)
+def test_victims_in_press_phrasings(run_blank, text, expected):
+    assert victims(run_blank(text)) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "L'Arcom a frappé un grand coup contre les sites de streaming illégaux.",  # active voice: not a victim
+        "Selon le quotidien La Gazette du Centre, une cyberattaque a visé plusieurs communes.",
+        "Un troupeau de brebis a été attaqué à la Salvetat par un loup.",
+    ],
+)
+def test_more_non_victims(run_blank, text):
+    assert victims(run_blank(text)) == []
+
+
+def test_short_name_links_to_the_full_name_written_first(run_blank):
+    doc = run_blank(
+        "Le centre d'oncologie Saint-Yves accueille 2 000 patients. "
+        "Les pirates ont chiffré les fichiers du centre Saint-Yves."
+    )
+    (victim,) = doc.spans["ie_victims"]
+    assert victim.text == "centre Saint-Yves"
+    assert victim._.ie_value == "centre d'oncologie Saint-Yves" and victim._.ie_sector == "health"

@@ -106,6 +106,20 @@ class _IncidentBuilder:
         for span in sorted(doc.spans.get(SPAN_KEYS["terms"], []), key=lambda s: s.start_char):
             if assembler.term_applies(doc, span):
                 self.terms.setdefault(span.label_, []).append(span)
+        for label, spans in self.terms.items():
+            # « identité » inside « carte d'identité », « adresses » inside « adresses mail »: the
+            # longest match of a field speaks for the words it covers
+            self.terms[label] = [
+                s
+                for s in spans
+                if not any(
+                    o is not s
+                    and o.start <= s.start
+                    and s.end <= o.end
+                    and (o.end - o.start) > (s.end - s.start)
+                    for o in spans
+                )
+            ]
 
     # -- helpers -------------------------------------------------------------------------
     def evidence(self, span: Span) -> models.Evidence:
@@ -224,6 +238,8 @@ class _IncidentBuilder:
         return out
 
     def victim_name(self, span: Span) -> str:
+        if span._.ie_value:  # the fuller name written first
+            return ARTICLE_PREFIX.sub("", span._.ie_value.strip())
         text = span.text.strip()
         if span.id_ in GENERIC_KIND_IDS:
             kind_len = len(self.doc[span.start].text)
@@ -405,8 +421,10 @@ class _IncidentBuilder:
             if self.a.incident_cues["incident"].fullmatch(key):
                 continue
             sentence = fold(sentence_text(ent))
+            in_lede = sentence_index(ent) <= 2  # headline and first sentences are about the incident
             if not (
                 inside
+                or in_lede
                 or sentence_index(ent) in victim_sents
                 or self.a.incident_cues["incident"].search(sentence)
             ):
@@ -427,9 +445,14 @@ class _IncidentBuilder:
                         id=sector, evidence=self.evidence(span), rule=f"sectors.from_victim.{span.id_}"
                     )
                 )
-        victim_sents = {sentence_index(s) for s in self.doc.spans.get(SPAN_KEYS["victims"], [])}
-        for span in self.terms.get("organisations", []) + self.terms.get("sectors", []):
-            if sentence_index(span) not in victim_sents:
+        # a victim without a telling noun (« le groupe X ») takes the sector words of its sentence or
+        # the next one (« ... paralysant la distribution pharmaceutique »)
+        near_victims = set()
+        for span in self.doc.spans.get(SPAN_KEYS["victims"], []):
+            if span._.ie_status in ACTIVE_STATUSES and not span._.ie_sector:
+                near_victims.update((sentence_index(span), sentence_index(span) + 1))
+        for span in self.terms.get("sectors", []):
+            if sentence_index(span) not in near_victims or span._.ie_status not in ACTIVE_STATUSES:
                 continue
             value = self.value_of(span.label_, span)
             if value in ("none",) or value in seen:

@@ -19,6 +19,12 @@ from .extensions import SPAN_KEYS, guarded
 from .sentences import sentence_of, sentence_text
 
 ASSERTED_GROUPS = ("terms", "victims", "dates", "counts", "actors")
+HYPOTHETICAL_LABELS = ("attack_types", "data_leaked", "systems")
+"""A future risk or a piece of advice (« risquent d'être victimes d'hameçonnage ») is not a fact of the
+incident; victims and places are not affected by it."""
+FINITE_VERB = re.compile(
+    r"(?<![\w-])(?:ont|a|sont|est|etaient|avaient|auraient|seraient|etait|avait|aurait|serait)(?![\w-])"
+)
 
 
 def clause_bounds(doc: Doc, span: Span) -> tuple[int, int]:
@@ -41,7 +47,8 @@ class AssertionDetector:
     """Component ``incident_extract_assertion``: sets ``span._.ie_status`` on every extracted span.
 
     ``negated`` items are dropped from the record (kept under ``denied``); ``exercise`` marks
-    simulations; ``claimed`` and ``possible`` are kept with their status.
+    simulations and ``hypothetical`` future risks or advice (both dropped); ``claimed`` and
+    ``possible`` are kept with their status.
     """
 
     def __init__(
@@ -69,8 +76,6 @@ class AssertionDetector:
         before = self._strip_pseudo(
             fold(doc.text[max(start, span.start_char - self.window_before) : span.start_char])
         )
-        after = self._strip_pseudo(
-            fold(doc.text[span.end_char : min(end, span.end_char + self.window_after)])
         )
         sentence = self._strip_pseudo(fold(sentence_text(span)))
         for entry_id, value, terms, context in self.entries:
@@ -80,14 +85,21 @@ class AssertionDetector:
                 if any(m.end() >= len(before.rstrip()) - 25 for m in terms.finditer(before)):
                     return "negated"
             elif context is not None:
-                for m in terms.finditer(after):
-                    if m.start() <= 30 and _predicate_follows(after[m.end() :], context):
+                clause_after = self._strip_pseudo(fold(doc.text[span.end_char : end]))
+                for m in terms.finditer(clause_after):
+                    near = m.start() <= self.window_after
+                    # « les informations bancaires, médicales, ainsi que les adresses ne sont pas
+                    # concernées »: a list may stand between the item and its negated verb
+                    listed = not near and not FINITE_VERB.search(clause_after[: m.start()])
+                    if (near or listed) and _predicate_follows(clause_after[m.end() :], context):
                         return "negated"
         if self.values["exercise"].search(sentence):
             return "exercise"
+        clause = self._strip_pseudo(fold(doc.text[start:end]))
+        if span.label_ in HYPOTHETICAL_LABELS and self.values["hypothetical"].search(clause):
+            return "hypothetical"
         if self.values["claimed"].search(sentence):
             return "claimed"
-        clause = self._strip_pseudo(fold(doc.text[start:end]))
         if self.values["possible"].search(clause):
             return "possible"
         return "confirmed"

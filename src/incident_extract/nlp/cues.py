@@ -17,7 +17,10 @@ def cue_regex(terms: list[str] | tuple[str, ...], prefixes: bool = False) -> re.
     for term in sorted(set(terms), key=len, reverse=True):
         prefix = prefixes or term.endswith("*")
         body = re.escape(fold(term.rstrip("*"))).replace(r"\ ", r"\s+")
-        parts.append(body + (r"[\w-]*" if prefix else r"(?![\w-])"))
+        if prefix:
+            parts.append(body + r"[\w-]*")
+        else:  # a term ending with an apostrophe (« pas d' ») is glued to the next word
+            parts.append(body + ("" if body.endswith("'") else r"(?![\w-])"))
     return re.compile(r"(?<![\w-])(?:" + "|".join(parts) + ")")
 
 

@@ -12,7 +12,7 @@ import re
 
 from spacy.tokens import Doc, Span
 
-BOUNDARY = re.compile(r"(?<=[.!?…])[»\"”)]?\s+(?=[«\"“(]?[A-ZÀ-Ý0-9])|\n\s*")
+BOUNDARY = re.compile(r"(?<=[.!?…])[»\"”)]?\s+(?=[«\"“(]?\s?[A-ZÀ-Ý0-9])|\n\s*")
 _CACHE = "ie_sentence_starts"
 
 

@@ -55,9 +55,6 @@ CONNECTORS = {
     "lès",
     "-",
     "&",
-    "et",
-    "à",
-    "aux",
     "'",
 }
 INSTITUTIONAL_ADJECTIVES = re.compile(
@@ -215,7 +212,7 @@ LEFT_ROLE = re.compile(
     # « la production stoppée net à la Manufacture X », « les serveurs à l'arrêt chez Y »
     r"|(?:a\s+l'arret|stoppee?s?|paralysee?s?|perturbee?s?|interrompue?s?|bloquee?s?|hors\s+service|"
     r"indisponibles?|inaccessibles?)(?:\s+[\w']+){0,3}?\s+(?:a|au|aux|chez)"
-    r"|(?:(?:a|ont|avait|avaient|aurait|auraient|vient\s+de|viennent\s+de)\s+(?:\w+\s+){0,2}?"
+    r"|(?:(?:a|ont|avait|avaient|aurait|auraient|vient\s+de|viennent\s+de)\s+(?:(?!ete\b)\w+\s+){0,2}?"
     r"(?:touche|vise|frappe|paralyse|cible|affecte|perturbe|impacte|bloque|pirate|attaque|infecte|"
     r"compromis|mis\s+a\s+l'arret|mis\s+hors\s+service|mis\s+a\s+mal|pris\s+pour\s+cible|hacke|ranconne)"
     r"|(?:elle|il|elles|ils|qui|cyber-?attaques?|attaques?|piratages?|rancongiciels?|ransomwares?|virus)\s+"
@@ -232,10 +229,11 @@ LEFT_ROLE = re.compile(
     r")"
     r"\s*(?:,[^,;.]{1,45},)?"
     r"\s*(?:la|le|les|l'|un|une|des|plusieurs|nombreux|nombreuses|certains|certaines|son|sa|ses|leur|leurs)?"
-    r"\s*(?:[\w-]+\s+){0,2}?$"
+    r"\s*(?:(?!(?:a|au|aux|par|pour|avec|sur|dans|en|et)\s)[\w-]+\s+){0,2}?$"
 )
 NOT_VICTIM_LEFT = re.compile(
-    r"(?:selon|d'apres|explique|indique|precise|annonce|rapporte|affirme|assure|souligne|a\s+declare|"
+    r"(?:(?:media|journal|quotidien|magazine|hebdomadaire|site|blog|chaine|radio|confrere|agence\s+de\s+presse)"
+    r"(?:\s+[\w-]+){0,2}\s*$|informations?\s+(?:du|de|d')\s*(?:la\s+|l')?(?:media|journal|quotidien|site)|selon|d'apres|explique|indique|precise|annonce|rapporte|affirme|assure|souligne|a\s+declare|"
     r"aupres\s+de|avec\s+l'aide\s+de|accompagne\s+par|aide\s+par|epaule\s+par|par\s+le\s+groupe|"
     r"revendiquee?\s+par|signale\s+a|plainte\s+aupres)\s*(?:[\w-]+\s+){0,2}?(?:la|le|les|l')?\s*$"
 )
@@ -244,7 +242,7 @@ INCIDENT_WORDS = re.compile(
     r"malveillant|hameconn|phishing|escroqu|incident|victime|cibl|paralys"
 )
 COORDINATION = re.compile(
-    r"^(?:\s|,|\bet\b|\bou\b|\bainsi\s+que\b|\bcomme\b|\bnotamment\b|\bcelui\b|\bcelle\b|\bceux\b|"
+    r"^(?:\s|,|\([^)]{1,20}\)|\bet\b|\bou\b|\bainsi\s+que\b|\bcomme\b|\bnotamment\b|\bcelui\b|\bcelle\b|\bceux\b|"
     r"\bde\b|\bdu\b|\bdes\b|d'|\bla\b|\ble\b|\bles\b|l'|\bsa\b|\bson\b|\bses\b|\bsur\b|\bchez\b)*$"
 )
 
@@ -261,8 +259,26 @@ class VictimFinder:
         excluded = self._excluded_tokens(doc)
         candidates = self._candidates(doc, excluded)
         victims = self._with_role(doc, candidates)
+        self._link_fuller_names(victims, candidates)
         doc.spans[SPAN_KEYS["victims"]] = victims
         return doc
+
+    def _link_fuller_names(self, victims: list[Span], candidates: list[Span]) -> None:
+        """« le centre Saint-Jean » after « le centre d'oncologie Saint-Jean »: one victim, named in
+        full as first written, with the sector its fuller name implies."""
+        for victim in victims:
+            proper = _proper_tokens(victim)
+            if not proper:
+                continue
+            for other in candidates:
+                if other.start >= victim.start or other.id_ == "" or not other.id_.startswith("org."):
+                    continue
+                if proper <= _proper_tokens(other) and len(other.text) > len(victim.text):
+                    victim._.ie_value = other.text
+                    if victim._.ie_sector is None:
+                        victim._.ie_sector = other._.ie_sector
+                    victim._.ie_rule = f"{victim._.ie_rule}+alias"
+                    break
 
     def _excluded_tokens(self, doc: Doc) -> tuple[set[int], set[int]]:
         """Tokens never part of a victim (authorities, attackers, responders), and tokens that are
@@ -286,12 +302,21 @@ class VictimFinder:
             candidate = self._extend(doc, span)
             if candidate is None or candidate in found:
                 continue
+            if span.start > 0 and doc[span.start - 1].lower_ in (
+                "un",
+                "une",
+                "des",
+                "plusieurs",
+                "certains",
+                "certaines",
+            ):
+                continue  # « une clinique de Saint-Étienne » describes; the name comes elsewhere
             candidate = Span(doc, candidate[0], candidate[1], label="organization", span_id=span.id_)
             candidate._.ie_sector = None if entry.value == "none" else entry.value
             candidate._.ie_rule = f"victims.{span.id_}"
             found.setdefault((candidate.start, candidate.end), candidate)
         for ent in doc.ents:
-            if ent.label_ in ("ORG", "MISC", "PER") and _good_name(ent):
+            if ent.label_ in ("ORG", "MISC", "PER", "LOC") and _good_name(ent):
                 start, end = _trim(doc, ent.start, ent.end)
                 if start < end and (start, end) not in found:
                     span = Span(doc, start, end, label="organization")
@@ -375,7 +400,7 @@ class VictimFinder:
         while changed:
             changed = False
             for span in candidates:
-                if (span.start, span.end) in names or not _good_name(span):
+                if (span.start, span.end) in names or not _good_name(span) or _is_place(span):
                     continue
                 for victim in victims:
                     if sentence_index(victim) != sentence_index(span):
@@ -396,6 +421,11 @@ class VictimFinder:
         right = fold(doc.text[span.end_char : min(sent_end, span.end_char + 110)])
         if NOT_VICTIM_LEFT.search(left):
             return False
+        if span._.ie_rule == "victims.ner_loc":
+            # a town is a victim only when the sentence says so outright (« Amiens, cible d'une
+            # tentative de piratage »), never through « les habitants de X » or « chez X »
+            sentence = fold(doc.text[sent_start:sent_end])
+            return bool(RIGHT_ROLE.match(right) and INCIDENT_WORDS.search(sentence))
         if RIGHT_ROLE.match(right):
             return True
         if RIGHT_EVENT.match(right) and CLAUSE_START.search(left):
@@ -413,8 +443,11 @@ def _lowercase_complement(doc: Doc, i: int) -> int:
         words = 0
         while (
             j < len(doc)
-            and words < 4
-            and ((doc[j].is_lower and doc[j].is_alpha) or doc[j].lower_ in ("d'", "d’"))
+            and words < 5
+            and (
+                (doc[j].is_lower and (doc[j].is_alpha or "-" in doc[j].text))
+                or doc[j].lower_ in ("d'", "d’", "-")
+            )
         ):
             j += 1
             words += 1
@@ -484,6 +517,27 @@ def _capitalised_runs(doc: Doc):
         i += 1
 
 
+def _proper_tokens(span: Span) -> set[str]:
+    """The capitalised words of a name, folded: what two mentions of one organisation share."""
+    return {
+        fold(part)
+        for t in span
+        if t.text[:1].isupper() and not t.is_stop
+        for part in t.text.split("-")
+        if part.isalpha()
+    }
+
+
+def _is_place(span: Span) -> bool:
+    """A place in a list is a dateline or a location, not a coordinated victim (« En Côte-d'Or, la mairie »)."""
+    if span.id_.startswith("org.") or any(
+        s.label_ == "organisations" and span.start <= s.start < span.end
+        for s in span.doc.spans.get(SPAN_KEYS["terms"], [])
+    ):
+        return False  # « hôpital Saint-Antoine » is an organisation even when the model calls it LOC
+    return any(e.label_ == "LOC" and e.start <= span.start and span.end <= e.end for e in span.doc.ents)
+
+
 def _trim(doc: Doc, start: int, end: int) -> tuple[int, int]:
     while start < end and doc[start].lower_ in ARTICLES:
         start += 1
@@ -496,6 +550,6 @@ def _good_name(span: Span) -> bool:
     text = span.text.strip()
     if len(text) < 2 or "\n" in text:
         return False
-    if fold(text) in STOP_NAMES:
+    if fold(text) in STOP_NAMES or text.count("(") != text.count(")"):
         return False
     return any(c.isupper() for c in text) or any(c.isalpha() for c in text[:1])

@@ -76,7 +76,6 @@ class AssertionDetector:
         before = self._strip_pseudo(
             fold(doc.text[max(start, span.start_char - self.window_before) : span.start_char])
         )
-        )
         sentence = self._strip_pseudo(fold(sentence_text(span)))
         for entry_id, value, terms, context in self.entries:
             if value != "negated":

@@ -62,6 +62,8 @@ class VocabularyEntry(BaseModel):
     context: list[str] | None = None
     """Overrides the file's context: one of these word starts must be in the same sentence."""
     not_followed_by: list[str] = []
+    context_window: int | None = Field(default=None, ge=10, le=300)
+    """Look for the context words within this many characters of the term, not the whole sentence."""
 
     @field_validator("terms")
     @classmethod

@@ -2,7 +2,7 @@ import datetime as dt
 
 import pytest
 
-from incident_extract.nlp.dates import anchor_year_of, find_dates, year_from_weekday
+from incident_extract.nlp.dates import anchor_year_of, dateline_date, find_dates, year_from_weekday
 
 PUBLISHED = dt.date(2024, 10, 21)  # a Monday
 
@@ -53,3 +53,51 @@ def test_weekday_fixes_the_only_recent_year():
 
 def test_weekday_that_fits_no_recent_year_gives_nothing():
     assert year_from_weekday(31, 2, 0, dt.date(2026, 11, 25)) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Tahiti, le 11 juillet 2024 – Plusieurs serveurs de la mairie ont été piratés mardi.", "2024-07-11"),
+        (
+            "Alerte aux faux SMS\n\nPar la rédaction\nPublié le 13/01/2022\nDes assurés ont reçu...",
+            "2022-01-13",
+        ),
+    ],
+)
+def test_dateline_gives_the_article_date(text, expected):
+    assert dateline_date(text).value.isoformat() == expected
+
+
+def test_no_dateline_in_running_text():
+    assert dateline_date("Le 3 mars, la mairie de Lunel a été piratée.") is None
+
+
+@pytest.mark.parametrize(
+    ("text", "role"),
+    [
+        ("La clinique a été piratée le 3 mars.", "attack"),
+        ("L'intrusion a été détectée le 4 mars.", "discovery"),
+        ("La direction a porté plainte le 6 mars.", "complaint"),
+        ("Les services ont été rétablis le 10 mars.", "restoration"),
+        ("Les données ont été publiées sur le dark web le 12 mars.", "leak"),
+        ("Comme celles de Lunel le 2 février, les villes sont visées.", "other"),
+    ],
+)
+def test_date_roles_from_the_nearest_cue(run_blank, text, role):
+    doc = run_blank(text, "2024-03-20")
+    (span,) = doc.spans["ie_dates"]
+    assert span._.ie_kind == role
+
+
+def test_weekday_in_a_future_clause_is_not_resolved(run_blank):
+    doc = run_blank("L'usine sera à l'arrêt lundi en raison de la cyberattaque.", "2017-05-14")
+    (span,) = doc.spans["ie_dates"]
+    assert span._.ie_value is None
+
+
+def test_dateline_anchors_relative_dates(run_blank):
+    doc = run_blank("Tahiti, le 11 juillet 2024 – Les serveurs de la mairie de Mahina ont été piratés mardi.")
+    assert [(s.text, s._.ie_value.isoformat()) for s in doc.spans["ie_dates"] if s._.ie_kind == "attack"] == [
+        ("mardi", "2024-07-09")
+    ]

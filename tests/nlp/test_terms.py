@@ -134,3 +134,21 @@ def test_a_verb_between_keeps_the_first_items_affirmed(run_blank):
     doc = run_blank("Les noms et adresses ont été dérobés, les coordonnées bancaires ne sont pas concernées.")
     assert "name" in ids(doc, "data_leaked", "confirmed")
     assert "bank_details" in ids(doc, "data_leaked", "negated")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Les informations ont été récupérées depuis un compte utilisateur usurpé.", True),
+        ("La messagerie du club a été piratée en interne.", True),
+        ("Le club compte 12 000 licenciés et une messagerie interne très utilisée.", False),
+    ],
+)
+def test_account_takeover_needs_a_nearby_compromise(blank_nlp, run_blank, text, expected):
+    doc = run_blank(text)
+    assembler = blank_nlp.get_pipe("incident_extract_assembler")
+    found = any(
+        s.id_ == "account_takeover.compte_compromis" and assembler.term_applies(doc, s)
+        for s in doc.spans["ie_terms"]
+    )
+    assert found is expected

@@ -66,6 +66,12 @@ class Assembler:
             for entry in vocabulary.entries
             if (ctx := vocabulary.context_of(entry))
         }
+        self.windows = {
+            (field, entry.id): entry.context_window
+            for field, vocabulary in self.vocabularies.items()
+            for entry in vocabulary.entries
+            if entry.context_window
+        }
         self.not_followed = {
             (field, entry.id): cue_regex(entry.not_followed_by)
             for field, vocabulary in self.vocabularies.items()
@@ -85,7 +91,13 @@ class Assembler:
     def term_applies(self, doc: Doc, span: Span) -> bool:
         key = (span.label_, span.id_)
         context = self.context.get(key)
-        if context is not None and not context.search(fold(sentence_text(span))):
+        window = self.windows.get(key)
+        if window:
+            start, end = sentence_of(span)
+            scope = doc.text[max(start, span.start_char - window) : min(end, span.end_char + window)]
+        else:
+            scope = sentence_text(span)
+        if context is not None and not context.search(fold(scope)):
             return False
         after = self.not_followed.get(key)
         if after is not None:
@@ -393,9 +405,12 @@ class _IncidentBuilder:
         victim_spans = list(self.doc.spans.get(SPAN_KEYS["victims"], []))
         victim_sents = {sentence_index(v) for v in victim_spans}
         blocked = set()
+        authority_ends = set()
         for span in self.doc.spans.get(SPAN_KEYS["terms"], []):
             if span.label_ in ("organisations", "threat_actors", "authorities", "responders", "attack_types"):
                 blocked.update(range(span.start, span.end))
+            if span.label_ == "authorities":
+                authority_ends.add(span.end)
         items, seen = [], set()
         for ent in self.doc.ents:
             if (
@@ -413,7 +428,15 @@ class _IncidentBuilder:
             if key in seen or key in LOCATION_STOP or "\n" in name:
                 continue
             inside = [v for v in victim_spans if v.start <= ent.start < v.end or v.start < ent.end <= v.end]
-            after_kind = any(v.id_.startswith("org.") and v.start < ent.start for v in inside)
+            if ent.start - 1 in authority_ends or ent.start - 2 in authority_ends:
+                continue  # « parquet de Paris », « ARS Bretagne »: where the authority sits, not the impact
+            before = self.doc[ent.start - 1].lower_ if ent.start else ""
+            after_kind = any(
+                v.id_.startswith("org.")
+                and v.start < ent.start
+                and (before in ("de", "du", "d'", "d’", "des") or v._.ie_sector == "public_administration")
+                for v in inside
+            )
             if inside and not after_kind:
                 continue  # part of an organisation's own name (« Courrier de l'Ouest » is not a place here)
             if not inside and any(fold(v.text).startswith(key + " ") for v in victim_spans):
@@ -487,9 +510,9 @@ class _IncidentBuilder:
             )
         attack = None
         for role in ("attack", "discovery", "disclosure"):
-            candidates = [m for m in mentions if m.role == role]
+            candidates = sorted((m for m in mentions if m.role == role), key=lambda m: m.value)
             if candidates:
-                # the lede states the main incident first; other incidents' dates are role « other »
+                # the day it started: the earliest; other incidents' dates have role « other »
                 first = candidates[0]
                 attack = models.AttackDate(
                     value=first.value,

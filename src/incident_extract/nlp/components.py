@@ -123,6 +123,9 @@ class DateFinder:
 
     @guarded
     def __call__(self, doc: Doc) -> Doc:
+        dateline = date_grammar.dateline_date(doc.text)
+        if doc._.ie_published is None and dateline is not None:
+            doc._.ie_published = dateline.value  # the article's own dateline anchors « mardi », « hier »
         published = doc._.ie_published
         anchor = None if published else date_grammar.anchor_year_of(doc.text)
         doc._.ie_anchor_year = anchor
@@ -131,7 +134,8 @@ class DateFinder:
             span = doc.char_span(match.start, match.end, label="date", alignment_mode="expand")
             if span is None:
                 continue
-            span._.ie_kind = self.role(doc, span)
+            is_dateline = dateline is not None and match.start <= dateline.start < match.end
+            span._.ie_kind = "other" if is_dateline else self.role(doc, span)
             relative = match.rule not in ("dates.absolute", "dates.numeric")
             span._.ie_value = None if relative and self._in_future_clause(doc, span) else match.value
             span._.ie_rule = match.rule

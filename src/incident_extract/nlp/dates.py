@@ -95,6 +95,37 @@ AGO = re.compile(
 )
 
 
+DATELINE = re.compile(
+    r"(?:^|\n)\s*(?:(?:publi[ée]e?|mis\s+à\s+jour|modifi[ée]e?|actualis[ée]e?)\s+le\s+|"
+    r"[A-ZÀ-Ý][\w' -]{1,40},\s+(?:le\s+)?(?=[^\n]{0,40}[–—-]))",
+    re.IGNORECASE,
+)
+
+
+def dateline_date(text: str, head: int = 600) -> DateMatch | None:
+    """The article's own date (« Publié le 09/02/2024 », « Tahiti, le 11 juillet 2024 – ») near its top."""
+    for m in DATELINE.finditer(text[:head]):
+        rest = text[m.end() : m.end() + 40]
+        for grammar in (NUMERIC, ABSOLUTE):
+            d = grammar.match(rest)
+            if d and d["year"]:
+                value = _safe_date(int(d["year"]), _month_number(d["month"]), _day_number(d["day"]))
+                if value:
+                    start = m.end() + d.start()
+                    return DateMatch(
+                        start, m.end() + d.end(), text[start : m.end() + d.end()], value, "dates.dateline"
+                    )
+    return None
+
+
+def _month_number(month: str) -> int:
+    return int(month) if month.isdigit() else MONTHS[month.lower().rstrip(".")]
+
+
+def _day_number(day: str) -> int:
+    return 1 if day.lower() in ("1er", "premier") else int(day)
+
+
 @dataclass(frozen=True)
 class DateMatch:
     start: int

@@ -79,3 +79,20 @@ def test_not_an_incident_gives_no_incident(nlp):
         nlp=nlp,
     )
     assert record.is_incident is False and record.incidents == []
+
+
+@pytest.mark.parametrize(
+    ("text", "victim"),
+    [
+        (
+            "La société Berthier Industries, qui emploie 300 personnes dans la Sarthe, a été lourdement "
+            "touchée mardi par un rançongiciel.",
+            "société Berthier Industries",
+        ),
+        ("Une cyberattaque a durement et durablement touché la mairie de Plouay.", "mairie de Plouay"),
+        ("Le laboratoire Biomédica a subi samedi une cyberattaque d'ampleur.", "laboratoire Biomédica"),
+    ],
+)
+def test_victims_by_syntactic_role(nlp, text, victim):
+    doc = nlp(text)
+    assert victim in [v.text for v in doc.spans["ie_victims"]]

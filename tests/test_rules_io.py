@@ -6,7 +6,9 @@ import spacy
 from incident_extract.errors import RulesError
 from incident_extract.rules_io import (
     ALLOWED_VALUES,
+    DependencyRuleFile,
     VocabularyFile,
+    load_dependency_rules,
     load_vocabulary,
     ruler_patterns,
     term_to_pattern,
@@ -19,8 +21,38 @@ RULE_FILES = sorted(
 )
 
 
+DEPENDENCY_FILES = ["victim_roles"]
+RULE_FILES = [name for name in RULE_FILES if name not in DEPENDENCY_FILES]
+
+
 def test_every_shipped_file_is_known():
     assert set(RULE_FILES) == set(ALLOWED_VALUES)
+
+
+def test_dependency_rules_are_valid_matcher_patterns():
+    from spacy.matcher import DependencyMatcher
+
+    matcher = DependencyMatcher(spacy.blank("fr").vocab, validate=True)
+    rules = load_dependency_rules().patterns
+    for rule in rules:
+        matcher.add(rule.id, [list(rule.pattern)])  # raises on a malformed pattern
+    assert len(matcher) == len(rules) >= 5
+
+
+def test_dependency_rule_needs_a_victim_node():
+    with pytest.raises(ValueError, match="no node named 'victim'"):
+        DependencyRuleFile.model_validate(
+            {
+                "field": "victim_roles",
+                "patterns": [
+                    {
+                        "id": "r.x",
+                        "description": "d",
+                        "pattern": [{"RIGHT_ID": "verb", "RIGHT_ATTRS": {"LOWER": "a"}}],
+                    }
+                ],
+            }
+        )
 
 
 @pytest.mark.parametrize("name", RULE_FILES)

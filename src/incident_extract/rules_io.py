@@ -109,6 +109,43 @@ class VocabularyFile(BaseModel):
         return cached
 
 
+class DependencyRule(BaseModel):
+    """One DependencyMatcher pattern; the node ``victim`` marks the victim's head word."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    id: str = Field(pattern=_ID)
+    description: str
+    pattern: list[dict] = Field(min_length=1)
+
+    @property
+    def victim_position(self) -> int:
+        return next(n for n, node in enumerate(self.pattern) if node.get("RIGHT_ID") == "victim")
+
+    @model_validator(mode="after")
+    def _has_victim_node(self) -> DependencyRule:
+        if not any(node.get("RIGHT_ID") == "victim" for node in self.pattern):
+            raise ValueError(f"{self.id}: no node named 'victim'")
+        return self
+
+
+class DependencyRuleFile(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    field: str = Field(pattern="^victim_roles$")
+    patterns: list[DependencyRule] = Field(min_length=1)
+
+
+@cache
+def load_dependency_rules(name: str = "victim_roles") -> DependencyRuleFile:
+    """Read and validate ``rules/<name>.yaml`` (DependencyMatcher patterns)."""
+    resource = resources.files("incident_extract") / "rules" / f"{name}.yaml"
+    try:
+        return DependencyRuleFile.model_validate(yaml.safe_load(resource.read_text(encoding="utf-8")))
+    except (FileNotFoundError, yaml.YAMLError, ValidationError) as exc:
+        raise RulesError(f"invalid dependency rule file {name}.yaml: {exc}") from exc
+
+
 @cache
 def load_vocabulary(name: str) -> VocabularyFile:
     """Read and validate ``rules/<name>.yaml`` from the installed package."""

@@ -13,9 +13,10 @@ from __future__ import annotations
 import re
 
 from spacy.language import Language
+from spacy.matcher import DependencyMatcher
 from spacy.tokens import Doc, Span
 
-from ..rules_io import fold, load_vocabulary
+from ..rules_io import fold, load_dependency_rules, load_vocabulary
 from .extensions import SPAN_KEYS, guarded
 from .sentences import sentence_index, sentence_of, starts_sentence
 
@@ -253,15 +254,34 @@ class VictimFinder:
     def __init__(self, nlp: Language, name: str = "incident_extract_victims") -> None:
         self.name = name
         self.organisations = load_vocabulary("organisations")
+        self.dependency_matcher = DependencyMatcher(nlp.vocab, validate=True)
+        self.victim_positions: dict[str, int] = {}
+        for rule in load_dependency_rules().patterns:
+            self.dependency_matcher.add(rule.id, [list(rule.pattern)])
+            self.victim_positions[rule.id] = rule.victim_position
 
     @guarded
     def __call__(self, doc: Doc) -> Doc:
         excluded = self._excluded_tokens(doc)
         candidates = self._candidates(doc, excluded)
+        self.syntactic_roles = self._dependency_roles(doc)
         victims = self._with_role(doc, candidates)
         self._link_fuller_names(victims, candidates)
         doc.spans[SPAN_KEYS["victims"]] = victims
         return doc
+
+    def _dependency_roles(self, doc: Doc) -> dict[int, str]:
+        """Token index of each victim head word found by the dependency patterns -> rule id."""
+        if not doc.has_annotation("DEP"):
+            return {}  # blank pipeline: surface patterns only
+        roles: dict[int, str] = {}
+        for match_id, token_ids in self.dependency_matcher(doc):
+            rule_id = doc.vocab.strings[match_id]
+            victim = token_ids[self.victim_positions[rule_id]]
+            roles.setdefault(victim, rule_id)
+            for conj in doc[victim].conjuncts:  # « A et B ont été ciblés »
+                roles.setdefault(conj.i, rule_id)
+        return roles
 
     def _link_fuller_names(self, victims: list[Span], candidates: list[Span]) -> None:
         """« le centre Saint-Jean » after « le centre d'oncologie Saint-Jean »: one victim, named in
@@ -421,6 +441,14 @@ class VictimFinder:
         right = fold(doc.text[span.end_char : min(sent_end, span.end_char + 110)])
         if NOT_VICTIM_LEFT.search(left):
             return False
+        syntactic = next((self.syntactic_roles[t.i] for t in span if t.i in self.syntactic_roles), None)
+        if (
+            syntactic
+            and span._.ie_rule != "victims.ner_loc"
+            and INCIDENT_WORDS.search(fold(doc.text[sent_start:sent_end]))
+        ):
+            span._.ie_rule = f"{span._.ie_rule}+{syntactic}"
+            return True
         if span._.ie_rule == "victims.ner_loc":
             # a town is a victim only when the sentence says so outright (« Amiens, cible d'une
             # tentative de piratage »), never through « les habitants de X » or « chez X »

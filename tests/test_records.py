@@ -96,3 +96,17 @@ def test_not_an_incident_gives_no_incident(nlp):
 def test_victims_by_syntactic_role(nlp, text, victim):
     doc = nlp(text)
     assert victim in [v.text for v in doc.spans["ie_victims"]]
+
+
+def test_an_earlier_incident_named_for_comparison_is_split_off(nlp):
+    text = (
+        "Le quotidien La Voix du Morbihan a été victime d'une cyberattaque samedi 21 novembre 2020. "
+        "Quelques jours plus tôt, le mercredi 18 novembre, le quotidien L'Écho de Bretagne avait lui aussi "
+        "été victime d'un rançongiciel."
+    )
+    record = extract_article(text, nlp=nlp)
+    assert [[v.name for v in incident.victims] for incident in record.incidents] == [
+        ["quotidien La Voix du Morbihan"],
+        ["quotidien L'Écho de Bretagne"],
+    ]
+    assert [i.attack_date.value.isoformat() for i in record.incidents] == ["2020-11-21", "2020-11-18"]

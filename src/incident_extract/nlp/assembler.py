@@ -16,9 +16,9 @@ from spacy.tokens import Doc, Span
 
 from .. import models
 from ..rules_io import fold, load_vocabulary
-from .cues import cue_regex, cues_by_value
+from .cues import cue_regex, cues_by_entry, cues_by_value
 from .extensions import SPAN_KEYS, guarded
-from .sentences import all_sentences, sentence_index, sentence_of, sentence_text
+from .sentences import all_sentences, sentence_bounds, sentence_index, sentence_of, sentence_text
 from .victims import STOP_NAMES, _proper_run
 
 LOCATION_STOP = {
@@ -83,9 +83,9 @@ class Assembler:
     @guarded
     def __call__(self, doc: Doc) -> Doc:
         builder = _IncidentBuilder(doc, self)
-        incident = builder.build()
-        doc._.ie_is_incident = incident is not None
-        doc._.ie_incidents = [incident] if incident is not None else []
+        incidents = builder.build()
+        doc._.ie_is_incident = bool(incidents)
+        doc._.ie_incidents = incidents
         return doc
 
     def term_applies(self, doc: Doc, span: Span) -> bool:
@@ -177,14 +177,15 @@ class _IncidentBuilder:
         return self.a.vocabularies[field].entry(span.id_).value
 
     # -- fields --------------------------------------------------------------------------
-    def build(self) -> models.Incident | None:
+    def build(self) -> list[models.Incident]:
+        """The article's incidents, the main one first (see ``split_earlier_incidents``)."""
         victims = self.victims()
         attack_spans = self.active(
             self.terms.get("attack_types", []), "attack_types", key=lambda s: self.value_of("attack_types", s)
         )
         if not self.is_incident(victims, attack_spans):
-            return None
-        return models.Incident(
+            return []
+        main = models.Incident(
             victims=victims,
             attack_types=self.vocabulary_items("attack_types", attack_spans, models.AttackTypeItem),
             systems=self.systems(),
@@ -198,6 +199,46 @@ class _IncidentBuilder:
             people_affected=self.people_affected(),
             denied=self.denied,
         )
+        return self.split_earlier_incidents(main)
+
+    def split_earlier_incidents(self, main: models.Incident) -> list[models.Incident]:
+        """« après l'hôpital de Corbeil-Essonnes en août », « X avait lui aussi été victime le 18 »:
+        a victim named in a comparison sentence is another, earlier incident of its own, with the
+        dates and attack types of that sentence. The article's main incident stays first."""
+        comparison = next(cue[2] for cue in cues_by_entry("date_roles") if cue[0] == "role.comparison")
+        keep: list[models.Victim] = []
+        others: list[models.Incident] = []
+        for position, victim in enumerate(main.victims):
+            start, end = sentence_bounds(self.doc, victim.evidence.start)
+            sentence = fold(self.doc.text[start:end])
+            if position == 0 or not comparison.search(sentence):
+                keep.append(victim)
+                continue
+
+            def inside(items, start=start, end=end):
+                return [item for item in items if start <= item.evidence.start < end]
+
+            dates = inside(main.dates)
+            attack = next((d for d in dates if d.value is not None), None)
+            others.append(
+                models.Incident(
+                    victims=[victim],
+                    attack_date=models.AttackDate(
+                        value=attack.value,
+                        text=attack.text,
+                        evidence=attack.evidence,
+                        rule=f"attack_date.earlier_incident|{attack.rule}",
+                    )
+                    if attack
+                    else None,
+                    dates=dates,
+                    attack_types=inside(main.attack_types),
+                    locations=inside(main.locations),
+                )
+            )
+        if not others or not keep:
+            return [main]
+        return [main.model_copy(update={"victims": keep}), *others]
 
     def is_incident(self, victims: list[models.Victim], attack_spans: list[Span]) -> bool:
         """An actual incident against an identified victim; exercises and advice are not.

@@ -25,10 +25,10 @@ from rich.progress import (
 from . import __version__
 from .errors import IncidentExtractError
 from .nlp.pipeline import load_pipeline, save_pipeline
+from .outputs import OutputFormat, check_output, resolve_format, write_records
 from .records import extract_many
 from .settings import DEFAULT_SETTINGS
 from .sources import check_inputs, iter_paths, read_path
-from .store import check_writable, write_jsonl
 
 app = typer.Typer(
     add_completion=False,
@@ -63,7 +63,20 @@ def run(
     inputs: Annotated[
         list[str], typer.Argument(help="Article files or folders (.html .htm .txt .json .jsonl).")
     ],
-    output: Annotated[Path, typer.Option("--output", "-o", help="Output JSONL file.")],
+    output: Annotated[
+        Path,
+        typer.Option(
+            "--output", "-o", help="Output file: .jsonl, .csv (+ .items.csv), .sqlite or .db; see --format."
+        ),
+    ],
+    format: Annotated[
+        OutputFormat | None,
+        typer.Option("--format", "-f", help="Output format, overriding the suffix (stix: a .json bundle)."),
+    ] = None,
+    excel: Annotated[
+        bool, typer.Option("--excel", help="CSV: start with a UTF-8 BOM so that Excel reads the accents.")
+    ] = False,
+    csv_delimiter: Annotated[str, typer.Option(help="CSV: cell separator; ';' suits a French Excel.")] = ",",
     model: Annotated[
         str, typer.Option(help="spaCy model name or saved pipeline folder.")
     ] = DEFAULT_SETTINGS.model,
@@ -72,12 +85,13 @@ def run(
     ] = DEFAULT_SETTINGS.batch_size,
     progress: Annotated[bool, typer.Option(help="Show a progress bar on stderr.")] = True,
 ) -> None:
-    """Extract incidents from articles and write one JSONL line per article."""
+    """Extract incidents from articles and write one record per article (JSONL, CSV, SQLite or STIX)."""
     settings = DEFAULT_SETTINGS.model_copy(update={"model": model, "batch_size": batch_size})
     started = time.perf_counter()
     try:
         check_inputs(inputs)
-        check_writable(output)
+        output_format = resolve_format(output, format)
+        written = check_output(output, output_format, csv_delimiter=csv_delimiter)
         paths = list(iter_paths(inputs))
         nlp = load_pipeline(settings.model)
     except (IncidentExtractError, OSError) as exc:
@@ -98,7 +112,10 @@ def run(
         task = bar.add_task("extracting", total=len(paths))
         seen_paths: set[str] = set()
         try:
-            for record in write_jsonl(extract_many(raws, nlp=nlp, settings=settings), output):
+            records = extract_many(raws, nlp=nlp, settings=settings)
+            for record in write_records(
+                records, output, output_format, excel=excel, csv_delimiter=csv_delimiter
+            ):
                 articles += 1
                 incidents += len(record.incidents)
                 errors += bool(record.errors)
@@ -110,7 +127,10 @@ def run(
             err.print(f"[red]error:[/red] {exc}")
             raise typer.Exit(code=2) from exc
     seconds = time.perf_counter() - started
-    err.print(f"{articles} articles, {incidents} incidents, {errors} errors, {seconds:.1f} s; wrote {output}")
+    err.print(
+        f"{articles} articles, {incidents} incidents, {errors} errors, {seconds:.1f} s; "
+        f"wrote {', '.join(map(str, written))}"
+    )
 
 
 @app.command("build-model")

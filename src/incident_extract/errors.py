@@ -19,3 +19,7 @@ class RulesError(IncidentExtractError):
 
 class OutputError(IncidentExtractError):
     """The output cannot be written."""
+
+
+class MissingExtraError(IncidentExtractError):
+    """An optional dependency is not installed (``pip install 'incident-extract[pandas]'``)."""

@@ -1,0 +1,288 @@
+"""Records as flat tables: the shared layer under CSV, SQLite and pandas.
+
+An article becomes one row per incident (wide, for people) and one :class:`ItemRow` per
+extracted item (long, lossless: every value, status, rule and evidence offset). The long rows
+turn back into the same pydantic models, which is what makes the CSV and SQLite round trips exact.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+from collections.abc import Iterable, Iterator
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+from pydantic import BaseModel
+
+from ..models import (
+    ArticleRecord,
+    AttackDate,
+    AttackTypeItem,
+    AuthorityItem,
+    DataItem,
+    DateMention,
+    DeniedItem,
+    Incident,
+    NamedItem,
+    PeopleAffected,
+    SectorItem,
+    SystemItem,
+    Victim,
+)
+
+ITEM_MODELS: dict[str, type[BaseModel]] = {
+    "victims": Victim,
+    "attack_date": AttackDate,
+    "dates": DateMention,
+    "attack_types": AttackTypeItem,
+    "systems": SystemItem,
+    "data_leaked": DataItem,
+    "authorities": AuthorityItem,
+    "threat_actors": NamedItem,
+    "responders": NamedItem,
+    "locations": NamedItem,
+    "sectors": SectorItem,
+    "people_affected": PeopleAffected,
+}
+"""Every field of :class:`Incident` that holds items, in the record's order, with its item model."""
+SINGLE_FIELDS = frozenset({"attack_date", "people_affected"})
+
+TRACKING_PARAMETERS = frozenset({"fbclid", "gclid", "xtor", "xtref", "at_medium", "at_campaign", "ocid"})
+"""Query parameters that only say where the reader came from (``utm_*`` too): dropped from article keys."""
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class ItemRow:
+    """One extracted item, flattened: enough to rebuild it exactly (see :func:`incident_from_item_rows`)."""
+
+    field: str
+    """The incident field (``victims``, ``attack_date``...); for a denied item, the field it was denied in."""
+    position: int
+    """Index in the field's list (or in ``denied``), so the order of the record is kept."""
+    denied: bool
+    vocab_id: str | None
+    """``id`` of vocabulary items (attack type, data, authority, sector) or ``category`` of a system."""
+    name: str | None
+    kind: str | None
+    """Victims only: organization, person or group."""
+    value: str | None
+    """ISO date of a date, or the number of people affected."""
+    value_text: str | None
+    """The words the date or the number was read from (``samedi``, ``300.000 patients``)."""
+    role: str | None
+    status: str | None
+    """confirmed, claimed or possible; empty for denied items."""
+    rule: str
+    evidence_start: int
+    evidence_end: int
+    evidence_text: str
+
+
+ITEM_ROW_COLUMNS = tuple(field.name for field in dataclasses.fields(ItemRow))
+
+INCIDENT_COLUMNS = (
+    "article_index",
+    "article_key",
+    "incident_index",
+    "source_path",
+    "source_id",
+    "url",
+    "title",
+    "site",
+    "published",
+    "is_incident",
+    "errors",
+    "victims",
+    "attack_date",
+    "attack_types",
+    "sectors",
+    "people_affected",
+    "systems",
+    "data_leaked",
+    "authorities",
+    "threat_actors",
+    "responders",
+    "locations",
+    "dates",
+    "denied",
+    "text",
+)
+"""Columns of the wide table: one row per incident, or one per article that has none."""
+_INCIDENT_ONLY_COLUMNS = INCIDENT_COLUMNS[INCIDENT_COLUMNS.index("victims") : INCIDENT_COLUMNS.index("text")]
+ITEM_COLUMNS = ("article_index", "article_key", "incident_index", *ITEM_ROW_COLUMNS)
+"""Columns of the long table: one row per extracted item."""
+
+
+def canonical_url(url: str) -> str:
+    """The URL that identifies an article: no fragment, no tracking parameters, lower-case host."""
+    url = url.strip()
+    parts = urlsplit(url)
+    if parts.scheme.lower() not in {"http", "https"} or not parts.hostname:
+        return url
+    scheme = parts.scheme.lower()
+    host = parts.hostname
+    if parts.port and (scheme, parts.port) not in {("http", 80), ("https", 443)}:
+        host = f"{host}:{parts.port}"
+    path = parts.path.rstrip("/") or "/"
+    query = sorted(
+        (name, value)
+        for name, value in parse_qsl(parts.query, keep_blank_values=True)
+        if not name.lower().startswith("utm_") and name.lower() not in TRACKING_PARAMETERS
+    )
+    return urlunsplit((scheme, host, path, urlencode(query), ""))
+
+
+def article_key(record: ArticleRecord) -> str:
+    """The identity of an article across runs: its canonical URL, else a hash of its text.
+
+    An article without text (a file that failed) is keyed by its source, so that two failed
+    files do not collide while the same failed file run again keeps its key.
+    """
+    if record.source.url:
+        return canonical_url(record.source.url)
+    if record.text:
+        return "sha256:" + hashlib.sha256(record.text.encode("utf-8")).hexdigest()
+    source = json.dumps(record.source.model_dump(mode="json"), sort_keys=True)
+    return "source:" + hashlib.sha256(source.encode("utf-8")).hexdigest()
+
+
+def incident_item_rows(incident: Incident) -> list[ItemRow]:
+    """Every item of the incident, denied ones included, in the record's order."""
+    rows = []
+    for field in ITEM_MODELS:
+        value = getattr(incident, field)
+        items = [] if value is None else value if isinstance(value, list) else [value]
+        rows.extend(_item_row(item, field, position, denied=False) for position, item in enumerate(items))
+    rows.extend(
+        _item_row(item, item.field, position, denied=True) for position, item in enumerate(incident.denied)
+    )
+    return rows
+
+
+def _item_row(item: BaseModel, field: str, position: int, *, denied: bool) -> ItemRow:
+    data = item.model_dump(mode="json")
+    evidence = data["evidence"]
+    value = data.get("value")
+    return ItemRow(
+        field=field,
+        position=position,
+        denied=denied,
+        vocab_id=data.get("id", data.get("category")),
+        name=data.get("name"),
+        kind=data.get("kind"),
+        value=None if value is None else str(value),
+        value_text=data.get("text"),
+        role=data.get("role"),
+        status=data.get("status"),
+        rule=data["rule"],
+        evidence_start=evidence["start"],
+        evidence_end=evidence["end"],
+        evidence_text=evidence["text"],
+    )
+
+
+def incident_from_item_rows(rows: Iterable[ItemRow]) -> Incident:
+    """The inverse of :func:`incident_item_rows`: the same incident, validated again."""
+    fields: dict[str, object] = {}
+    for row in sorted(rows, key=lambda row: (row.denied, row.position)):
+        if row.denied:
+            fields.setdefault("denied", []).append(_item_data(row, DeniedItem))  # type: ignore[union-attr]
+        elif row.field in SINGLE_FIELDS:
+            fields[row.field] = _item_data(row, ITEM_MODELS[row.field])
+        elif row.field in ITEM_MODELS:
+            fields.setdefault(row.field, []).append(_item_data(row, ITEM_MODELS[row.field]))  # type: ignore[union-attr]
+        else:
+            raise ValueError(f"unknown incident field {row.field!r}")
+    return Incident.model_validate(fields)
+
+
+def _item_data(row: ItemRow, model: type[BaseModel]) -> dict[str, object]:
+    candidates = {
+        "field": row.field,
+        "id": row.vocab_id,
+        "category": row.vocab_id,
+        "name": row.name,
+        "kind": row.kind,
+        "value": row.value,
+        "text": row.value_text,
+        "role": row.role,
+        "status": row.status,
+        "rule": row.rule,
+        "evidence": {"start": row.evidence_start, "end": row.evidence_end, "text": row.evidence_text},
+    }
+    return {
+        key: value for key, value in candidates.items() if key in model.model_fields and value is not None
+    }
+
+
+def incident_table(records: Iterable[ArticleRecord]) -> Iterator[dict[str, object]]:
+    """The wide table, typed (lists, dates, ints): one row per incident, so nothing is dropped."""
+    for article_index, record in enumerate(records):
+        yield from incident_rows(record, article_index)
+
+
+def incident_rows(record: ArticleRecord, article_index: int) -> list[dict[str, object]]:
+    """The article's rows of the wide table; an article with no incident still gets one row."""
+    source = record.source
+    article = {
+        "article_index": article_index,
+        "article_key": article_key(record),
+        "incident_index": None,
+        "source_path": source.path,
+        "source_id": source.id,
+        "url": source.url,
+        "title": source.title,
+        "site": source.site,
+        "published": source.published,
+        "is_incident": record.is_incident,
+        "errors": list(record.errors),
+    }
+    incidents = [(index, _incident_columns(incident)) for index, incident in enumerate(record.incidents)]
+    return [
+        {**article, "incident_index": index, **columns, "text": record.text}
+        for index, columns in incidents or [(None, dict.fromkeys(_INCIDENT_ONLY_COLUMNS))]
+    ]
+
+
+def _incident_columns(incident: Incident) -> dict[str, object]:
+    columns = {
+        "victims": _unique(victim.name for victim in incident.victims),
+        "attack_date": incident.attack_date.value if incident.attack_date else None,
+        "attack_types": _unique(item.id for item in incident.attack_types),
+        "sectors": _unique(item.id for item in incident.sectors),
+        "people_affected": incident.people_affected.value if incident.people_affected else None,
+        "systems": _unique(item.category for item in incident.systems),
+        "data_leaked": _unique(item.id for item in incident.data_leaked),
+        "authorities": _unique(item.id for item in incident.authorities),
+        "threat_actors": _unique(item.name for item in incident.threat_actors),
+        "responders": _unique(item.name for item in incident.responders),
+        "locations": _unique(item.name for item in incident.locations),
+        "dates": _unique(f"{item.role} {item.value.isoformat()}" for item in incident.dates),
+        "denied": _unique(f"{item.field}: {item.id or item.name}" for item in incident.denied),
+    }
+    return columns
+
+
+def item_table(records: Iterable[ArticleRecord]) -> Iterator[dict[str, object]]:
+    """The long table: one row per extracted item, with the article and incident it belongs to."""
+    for article_index, record in enumerate(records):
+        yield from item_rows(record, article_index)
+
+
+def item_rows(record: ArticleRecord, article_index: int) -> list[dict[str, object]]:
+    key = article_key(record)
+    return [
+        {
+            "article_index": article_index,
+            "article_key": key,
+            "incident_index": incident_index,
+            **dataclasses.asdict(row),
+        }
+        for incident_index, incident in enumerate(record.incidents)
+        for row in incident_item_rows(incident)
+    ]
+
+
+def _unique(values: Iterable[str]) -> list[str]:
+    return list(dict.fromkeys(values))

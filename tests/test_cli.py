@@ -86,3 +86,15 @@ def test_previous_output_survives_a_failed_run(corpus, tmp_path, monkeypatch):
 def test_version():
     result = CliRunner().invoke(app, ["--version"])
     assert result.exit_code == 0 and result.output.startswith("incident-extract ")
+
+
+def test_two_workers_give_the_same_records(corpus, tmp_path):
+    one, two = tmp_path / "one.jsonl", tmp_path / "two.jsonl"
+    assert run(str(corpus), "-o", str(one)).exit_code == 0
+    result = run(str(corpus), "-o", str(two), "--workers", "2")
+    assert result.exit_code == 0, result.output
+
+    def records(path):
+        return sorted(path.read_text(encoding="utf-8").splitlines())
+
+    assert records(one) == records(two)

@@ -83,10 +83,15 @@ def run(
     batch_size: Annotated[
         int, typer.Option(min=1, help="Articles per nlp.pipe batch.")
     ] = DEFAULT_SETTINGS.batch_size,
+    workers: Annotated[
+        int, typer.Option(min=1, help="Processes for the NLP (each loads the model; 2 on a 2-core machine).")
+    ] = DEFAULT_SETTINGS.workers,
     progress: Annotated[bool, typer.Option(help="Show a progress bar on stderr.")] = True,
 ) -> None:
     """Extract incidents from articles and write one record per article (JSONL, CSV, SQLite or STIX)."""
-    settings = DEFAULT_SETTINGS.model_copy(update={"model": model, "batch_size": batch_size})
+    settings = DEFAULT_SETTINGS.model_copy(
+        update={"model": model, "batch_size": batch_size, "workers": workers}
+    )
     started = time.perf_counter()
     try:
         check_inputs(inputs)

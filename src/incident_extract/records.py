@@ -73,7 +73,8 @@ def extract_many(
             doc._.ie_published = article.published
             yield doc, article
 
-    for doc, article in nlp.pipe(docs(), as_tuples=True, batch_size=settings.batch_size):
+    pipe = nlp.pipe(docs(), as_tuples=True, batch_size=settings.batch_size, n_process=settings.workers)
+    for doc, article in pipe:
         while failed:
             yield failed.popleft()
         yield to_record(doc, article)

@@ -20,6 +20,8 @@ class Settings(BaseModel):
     min_language_confidence: float = 0.90
     """Only a confident non-French verdict rejects an article; short or mixed texts pass."""
     batch_size: int = 16
+    workers: int = 1
+    """Processes for ``nlp.pipe(n_process=...)``; each loads its own copy of the model."""
     model: str = "fr_core_news_md"
 
 

@@ -535,7 +535,7 @@ class _IncidentBuilder:
         spans = self.active(spans, "dates", key=lambda s: None)
         mentions = []
         for span in spans:
-            value = span._.ie_value
+            value = dt.date.fromisoformat(span._.ie_value)
             role = span._.ie_kind or "other"
             if published is not None and value > published:
                 continue

@@ -137,7 +137,8 @@ class DateFinder:
             is_dateline = dateline is not None and match.start <= dateline.start < match.end
             span._.ie_kind = "other" if is_dateline else self.role(doc, span)
             relative = match.rule not in ("dates.absolute", "dates.numeric")
-            span._.ie_value = None if relative and self._in_future_clause(doc, span) else match.value
+            future = relative and self._in_future_clause(doc, span)
+            span._.ie_value = match.value.isoformat() if match.value and not future else None
             span._.ie_rule = match.rule
             spans.append(span)
         doc.spans[SPAN_KEYS["dates"]] = spans

@@ -2,20 +2,23 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import logging
 
 from spacy.tokens import Doc, Span
 
+# Values kept in ``doc.user_data`` must survive msgpack (``nlp.pipe(n_process=2)`` ships docs
+# between processes): dates are stored as ISO strings, incidents as JSON-ready dicts, behind
+# getters and setters that give notebooks the real objects.
+DOC_PROPERTIES = ("ie_published", "ie_incidents")
 DOC_EXTENSIONS = {
-    "ie_published": None,  # datetime.date of publication, set before the pipeline runs
     "ie_anchor_year": None,  # a year the text fixes when there is no publication date
-    "ie_incidents": None,  # list[models.Incident], set by the assembler
     "ie_is_incident": False,
     "ie_errors": None,  # list[str]: a component that failed on this doc (see guarded)
 }
 SPAN_EXTENSIONS = {
-    "ie_value": None,  # normalised value: a date, an int, a vocabulary id
+    "ie_value": None,  # normalised value: an ISO date string, an int, a fuller name
     "ie_status": "confirmed",  # confirmed | possible | claimed | negated | exercise
     "ie_rule": None,  # the rule id that produced the span
     "ie_kind": None,  # victims: organization | person | group
@@ -53,7 +56,32 @@ def guarded(call):
     return wrapper
 
 
+def _get_published(doc: Doc) -> dt.date | None:
+    """datetime.date of publication, set before the pipeline runs (or from the dateline)."""
+    raw = doc.user_data.get("ie_published_iso")
+    return dt.date.fromisoformat(raw) if raw else None
+
+
+def _set_published(doc: Doc, value: dt.date | None) -> None:
+    doc.user_data["ie_published_iso"] = value.isoformat() if value else None
+
+
+def _get_incidents(doc: Doc) -> list:
+    """list[models.Incident], set by the assembler."""
+    from ..models import Incident
+
+    return [Incident.model_validate(raw) for raw in doc.user_data.get("ie_incidents_json") or []]
+
+
+def _set_incidents(doc: Doc, incidents: list) -> None:
+    doc.user_data["ie_incidents_json"] = [i.model_dump(mode="json") for i in incidents]
+
+
 def register_extensions() -> None:
+    if not Doc.has_extension("ie_published"):
+        Doc.set_extension("ie_published", getter=_get_published, setter=_set_published)
+    if not Doc.has_extension("ie_incidents"):
+        Doc.set_extension("ie_incidents", getter=_get_incidents, setter=_set_incidents)
     for name, default in DOC_EXTENSIONS.items():
         if not Doc.has_extension(name):
             Doc.set_extension(name, default=default)

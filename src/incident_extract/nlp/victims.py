@@ -240,7 +240,8 @@ NOT_VICTIM_LEFT = re.compile(
 )
 INCIDENT_WORDS = re.compile(
     r"cyber|attaqu|pirat|hack|rancon|intrusion|fuite|vol\b|vole|derob|exfiltr|compromi|ddos|deni\s+de\s+service|"
-    r"malveillant|hameconn|phishing|escroqu|incident|victime|cibl|paralys"
+    r"malveillant|hameconn|phishing|escroqu|incident|victime|cibl|paralys|usurp|"
+    r"acces\s+(?:illegitime|frauduleux|non\s+autorise|indu)"
 )
 COORDINATION = re.compile(
     r"^(?:\s|,|\([^)]{1,20}\)|\bet\b|\bou\b|\bainsi\s+que\b|\bcomme\b|\bnotamment\b|\bcelui\b|\bcelle\b|\bceux\b|"

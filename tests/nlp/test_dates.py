@@ -101,3 +101,18 @@ def test_dateline_anchors_relative_dates(run_blank):
     assert [(s.text, s._.ie_value) for s in doc.spans["ie_dates"] if s._.ie_kind == "attack"] == [
         ("mardi", "2024-07-09")
     ]
+
+
+@pytest.mark.parametrize(
+    ("text", "resolved"),
+    [
+        ("Cyberattaque : l'usine à l'arrêt lundi", False),
+        ("La mairie piratée samedi", True),
+        ("Samedi, une cyberattaque a touché la clinique.", True),
+        ("Depuis lundi, plus rien ne fonctionne à la mairie.", True),
+    ],
+)
+def test_bare_weekday_needs_a_past_tense(run_blank, text, resolved):
+    doc = run_blank(text, "2017-05-14")
+    (span,) = doc.spans["ie_dates"]
+    assert (span._.ie_value is not None) is resolved

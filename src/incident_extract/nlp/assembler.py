@@ -295,11 +295,12 @@ class _IncidentBuilder:
             return ARTICLE_PREFIX.sub("", span._.ie_value.strip())
         text = span.text.strip()
         if span.id_ in GENERIC_KIND_IDS:
-            kind_len = len(self.doc[span.start].text)
-            rest = text[kind_len:].strip()
-            rest = ARTICLE_PREFIX.sub("", rest) if rest[:3].lower() in ("de ", "du ", "des") else rest
-            if rest:
-                text = rest
+            # « le groupe cosmétique français Nuxe » -> « Nuxe »: a generic noun and its adjectives are
+            # not part of the name; « l'enseigne de prêt-à-porter Lin & Coton » keeps the whole phrase
+            proper = next((t for t in span[1:] if t.text[:1].isupper()), None)
+            between = self.doc[span.start + 1 : proper.i] if proper is not None else None
+            if proper is not None and all(t.pos_ in ("ADJ", "") and t.is_lower for t in between):
+                text = self.doc[proper.i : span.end].text
         return ARTICLE_PREFIX.sub("", text) if text[:1].islower() else text
 
     def vocabulary_items(self, field: str, spans: list[Span], model) -> list:
@@ -500,8 +501,18 @@ class _IncidentBuilder:
 
     def sectors(self, victims: list[models.Victim]) -> list[models.SectorItem]:
         items, seen = [], set()
+        kinds = [t for t in self.doc.spans.get(SPAN_KEYS["terms"], []) if t.label_ == "organisations"]
         for span in self.doc.spans.get(SPAN_KEYS["victims"], []):
-            sector = span._.ie_sector
+            sector = span._.ie_sector or next(  # an organisation noun inside a name the model found
+                (
+                    value
+                    for t in kinds
+                    if span.start <= t.start
+                    and t.end <= span.end
+                    and (value := self.value_of("organisations", t)) != "none"
+                ),
+                None,
+            )
             if sector and sector not in seen and span._.ie_status in ACTIVE_STATUSES:
                 seen.add(sector)
                 items.append(

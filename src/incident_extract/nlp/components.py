@@ -145,9 +145,11 @@ class DateFinder:
         return doc
 
     def _in_future_clause(self, doc: Doc, span: Span) -> bool:
-        """« sera à l'arrêt lundi »: a weekday in a future clause is not resolved to the past one."""
+        """« sera à l'arrêt lundi »: a weekday in a future clause, or in one with no past tense at
+        all (a headline « l'usine à l'arrêt lundi »), is not resolved to the past one."""
         start, end = clause_bounds(doc, span)
-        return bool(self.future.search(fold(doc.text[start:end])))
+        clause = doc.text[start : span.start_char] + " " + doc.text[span.end_char : end]
+        return bool(self.future.search(fold(clause))) or not PAST_TENSE.search(clause.lower())
 
     def role(self, doc: Doc, span: Span) -> str:
         """The role of the cue nearest to the date in its clause (else its sentence).
@@ -230,6 +232,10 @@ class CountFinder:
         return "base"
 
 
+PAST_TENSE = re.compile(
+    r"(?<![\w-])(?:a|ont|avait|avaient|aurait|auraient|est|sont|était|étaient|fut|furent|eu|été|subi|reçu|"
+    r"pris|mis|découvert|ouvert|survenu|intervenu|perdu|depuis)(?![\w-])|\w+(?:é|ée|és|ées)(?![\w-])"
+)
 NIGHT = re.compile(r"(?:dans\s+|pendant\s+|durant\s+)?la\s+nuit")
 
 _ACTOR_NAME = r"(?P<name>[A-Z0-9][\w$@.()-]*[\w$)](?:\s+(?:[A-Z0-9][\w$@.()-]*|\d+(?:\.\d+)?))?)"

@@ -97,3 +97,13 @@ def test_short_name_links_to_the_full_name_written_first(run_blank):
     (victim,) = doc.spans["ie_victims"]
     assert victim.text == "centre Saint-Yves"
     assert victim._.ie_value == "centre d'oncologie Saint-Yves" and victim._.ie_sector == "health"
+
+
+def test_an_unnamed_mairie_takes_the_headline_town(run_blank):
+    doc = run_blank(
+        "Plounévez-Quintin : le site de la mairie paralysé par une attaque\n\n"
+        "Depuis vendredi, les téléservices sont indisponibles."
+    )
+    assert [(v.text, v._.ie_value) for v in doc.spans["ie_victims"]] == [
+        ("mairie", "mairie de Plounévez-Quintin")
+    ]

@@ -18,7 +18,7 @@ from spacy.tokens import Doc, Span
 
 from ..rules_io import fold, load_dependency_rules, load_vocabulary
 from .extensions import SPAN_KEYS, guarded
-from .sentences import sentence_index, sentence_of, starts_sentence
+from .sentences import sentence_index, sentence_of, sentence_starts, starts_sentence
 
 ARTICLES = {
     "le",
@@ -234,7 +234,7 @@ LEFT_ROLE = re.compile(
 )
 NOT_VICTIM_LEFT = re.compile(
     r"(?:(?:media|journal|quotidien|magazine|hebdomadaire|site|blog|chaine|radio|confrere|agence\s+de\s+presse)"
-    r"(?:\s+[\w-]+){0,2}\s*$|informations?\s+(?:du|de|d')\s*(?:la\s+|l')?(?:media|journal|quotidien|site)|selon|d'apres|explique|indique|precise|annonce|rapporte|affirme|assure|souligne|a\s+declare|"
+    r"(?:\s+(?!de\b|du\b|des\b|d')[\w-]+){0,2}\s*$|informations?\s+(?:du|de|d')\s*(?:la\s+|l')?(?:media|journal|quotidien|site)|selon|d'apres|explique|indique|precise|annonce|rapporte|affirme|assure|souligne|a\s+declare|"
     r"aupres\s+de|avec\s+l'aide\s+de|accompagne\s+par|aide\s+par|epaule\s+par|par\s+le\s+groupe|"
     r"revendiquee?\s+par|signale\s+a|plainte\s+aupres)\s*(?:[\w-]+\s+){0,2}?(?:la|le|les|l')?\s*$"
 )
@@ -321,6 +321,14 @@ class VictimFinder:
         for span in kinds:
             entry = self.organisations.entry(span.id_)
             candidate = self._extend(doc, span)
+            if candidate is None and span.text.lower() in MUNICIPAL_NOUNS and (town := _headline_town(doc)):
+                # « le site de la mairie paralysé » in an article about one town: the town's mairie
+                unnamed = Span(doc, span.start, span.end, label="organization", span_id=span.id_)
+                unnamed._.ie_value = f"{span.text} de {town}"
+                unnamed._.ie_sector = entry.value
+                unnamed._.ie_rule = "victims.unnamed_municipality"
+                found.setdefault((span.start, span.end), unnamed)
+                continue
             if candidate is None or candidate in found:
                 continue
             if span.start > 0 and doc[span.start - 1].lower_ in (
@@ -439,7 +447,7 @@ class VictimFinder:
     def _has_role(self, doc: Doc, span: Span) -> bool:
         sent_start, sent_end = sentence_of(span)
         left = fold(doc.text[max(sent_start, span.start_char - 90) : span.start_char])
-        right = fold(doc.text[span.end_char : min(sent_end, span.end_char + 110)])
+        right = fold(doc.text[span.end_char : min(sent_end, span.end_char + 170)])
         if NOT_VICTIM_LEFT.search(left):
             return False
         syntactic = next((self.syntactic_roles[t.i] for t in span if t.i in self.syntactic_roles), None)
@@ -544,6 +552,24 @@ def _capitalised_runs(doc: Doc):
                 i = end
                 continue
         i += 1
+
+
+MUNICIPAL_NOUNS = {"mairie", "commune", "municipalité", "hôtel de ville"}
+HEADLINE_PLACE = re.compile(r"^\s*([A-ZÀ-Ý][\w'’-]+(?:[ -][A-ZÀ-Ý\w'’-]+){0,4})\s*:")
+
+
+def _headline_town(doc: Doc) -> str | None:
+    """The town an article is about: « Saint-Martin-de-Cressac : ... » in the headline, else the
+    first place the model finds in the first two sentences."""
+    first_line = doc.text.split("\n", 1)[0]
+    m = HEADLINE_PLACE.match(first_line)
+    if m and not INCIDENT_WORDS.search(fold(m.group(1))):
+        return m.group(1)
+    starts = sentence_starts(doc)
+    limit = starts[2] if len(starts) > 2 else len(doc.text)
+    return next(
+        (e.text for e in doc.ents if e.label_ == "LOC" and e.end_char <= limit and e.text[:1].isupper()), None
+    )
 
 
 def _proper_tokens(span: Span) -> set[str]:

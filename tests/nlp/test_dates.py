@@ -116,3 +116,12 @@ def test_bare_weekday_needs_a_past_tense(run_blank, text, resolved):
     doc = run_blank(text, "2017-05-14")
     (span,) = doc.spans["ie_dates"]
     assert (span._.ie_value is not None) is resolved
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["L'attaque remonte à mi-janvier.", "Les faits datent de la semaine dernière.", "C'était fin mars 2024."],
+)
+def test_vague_dates_are_recognised_without_a_value(text):
+    (found,) = find_dates(text, PUBLISHED)
+    assert found.rule == "dates.vague" and found.value is None

@@ -85,6 +85,13 @@ WEEKEND = re.compile(
     r"\b(?:ce|le|du|au\s+cours\s+du|pendant\s+le|lors\s+du)\s+(?:week-end|weekend|week\s+end)(?P<last>\s+dernier)?\b",
     re.I,
 )
+# Spans of time the text names without fixing a day: recognised (so they are not misread as
+# something else and a notebook sees them) but given no value: a record never invents a day.
+VAGUE = re.compile(
+    r"\b(?:(?:mi|début|fin)[- ]" + _MONTH.replace("?P<month>", "?:") + r"(?:\s+(?:19|20)\d\d)?"
+    r"|(?:la|cette)\s+semaine\s+(?:dernière|passée)|le\s+mois\s+(?:dernier|passé)|ces\s+derniers\s+jours)\b",
+    re.IGNORECASE,
+)
 DAY_WORDS = re.compile(
     r"\b(?P<word>avant-hier|hier|aujourd'hui|aujourd’hui|ce\s+matin|cette\s+nuit|la\s+nuit\s+dernière)\b",
     re.I,
@@ -153,6 +160,8 @@ def find_dates(text: str, published: dt.date | None, anchor_year: int | None = N
 
     for m in ABSOLUTE.finditer(text):
         add(m, resolve_absolute(m, published, anchor_year), "dates.absolute")
+    for m in VAGUE.finditer(text):
+        add(m, None, "dates.vague")
     for m in NUMERIC.finditer(text):
         add(m, _safe_date(int(m["year"]), int(m["month"]), int(m["day"])), "dates.numeric")
     if published is not None:

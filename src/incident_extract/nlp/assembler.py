@@ -18,7 +18,7 @@ from .. import models
 from ..rules_io import fold, load_vocabulary
 from .cues import cue_regex, cues_by_entry, cues_by_value
 from .extensions import SPAN_KEYS, guarded
-from .sentences import all_sentences, sentence_bounds, sentence_index, sentence_of, sentence_text
+from .sentences import all_sentences, sentence_bounds, sentence_index, sentence_of, sentence_text, text_of
 from .victims import STOP_NAMES, _proper_run
 
 LOCATION_STOP = {
@@ -94,14 +94,14 @@ class Assembler:
         window = self.windows.get(key)
         if window:
             start, end = sentence_of(span)
-            scope = doc.text[max(start, span.start_char - window) : min(end, span.end_char + window)]
+            scope = text_of(doc)[max(start, span.start_char - window) : min(end, span.end_char + window)]
         else:
             scope = sentence_text(span)
         if context is not None and not context.search(fold(scope)):
             return False
         after = self.not_followed.get(key)
         if after is not None:
-            following = fold(doc.text[span.end_char : span.end_char + 25]).lstrip()
+            following = fold(text_of(doc)[span.end_char : span.end_char + 25]).lstrip()
             if after.match(following):
                 return False
         return True
@@ -136,7 +136,7 @@ class _IncidentBuilder:
     # -- helpers -------------------------------------------------------------------------
     def evidence(self, span: Span) -> models.Evidence:
         """The sentence stating the fact, cut at line breaks around the span."""
-        text = self.doc.text
+        text = text_of(self.doc)
         sent_start, sent_end = sentence_of(span)
         start = max(sent_start, text.rfind("\n", 0, span.start_char) + 1)
         newline = text.find("\n", span.end_char)
@@ -210,7 +210,7 @@ class _IncidentBuilder:
         others: list[models.Incident] = []
         for position, victim in enumerate(main.victims):
             start, end = sentence_bounds(self.doc, victim.evidence.start)
-            sentence = fold(self.doc.text[start:end])
+            sentence = fold(text_of(self.doc)[start:end])
             if position == 0 or not comparison.search(sentence):
                 keep.append(victim)
                 continue
@@ -257,7 +257,7 @@ class _IncidentBuilder:
             n = sentence_index(span)
             # the victim's sentence, or the one before (« Une cyberattaque a eu lieu jeudi. Elle touche X. »)
             for sentence in (
-                fold(self.doc.text[slice(*sentences[k])]) for k in (n, n - 1) if 0 <= k < len(sentences)
+                fold(text_of(self.doc)[slice(*sentences[k])]) for k in (n, n - 1) if 0 <= k < len(sentences)
             ):
                 if incident.search(sentence) and not exercise.search(sentence):
                     return True
@@ -400,9 +400,9 @@ class _IncidentBuilder:
         items, seen = [], set()
         for span in spans:
             name = span.text
-            version = VERSION.match(self.doc.text[span.end_char : span.end_char + 12])
+            version = VERSION.match(text_of(self.doc)[span.end_char : span.end_char + 12])
             if version and span.label_ == "threat_actors" and not name.endswith(version.group(1)):
-                name = self.doc.text[span.start_char : span.end_char + version.end()].strip()
+                name = text_of(self.doc)[span.start_char : span.end_char + version.end()].strip()
             key = fold(name)
             if key in seen or key in victim_names or key in STOP_NAMES:
                 continue

@@ -16,7 +16,7 @@ from . import counts as count_grammar
 from . import dates as date_grammar
 from .cues import cues_by_entry, cues_by_value, scope_breaker_regex
 from .extensions import SPAN_KEYS, guarded
-from .sentences import sentence_of, sentence_text
+from .sentences import sentence_of, sentence_text, text_of
 
 ASSERTED_GROUPS = ("terms", "victims", "dates", "counts", "actors")
 HYPOTHETICAL_LABELS = ("attack_types", "data_leaked", "systems")
@@ -31,8 +31,8 @@ def clause_bounds(doc: Doc, span: Span) -> tuple[int, int]:
     """Character bounds of the clause holding ``span``: its sentence cut at scope breakers."""
     sent_start, sent_end = sentence_of(span)
     breakers = scope_breaker_regex()
-    before = fold(doc.text[sent_start : span.start_char])
-    after = fold(doc.text[span.end_char : sent_end])
+    before = fold(text_of(doc)[sent_start : span.start_char])
+    after = fold(text_of(doc)[span.end_char : sent_end])
     start = sent_start
     for m in breakers.finditer(before):
         start = sent_start + m.end()
@@ -74,7 +74,7 @@ class AssertionDetector:
     def status(self, doc: Doc, span: Span) -> str:
         start, end = clause_bounds(doc, span)
         before = self._strip_pseudo(
-            fold(doc.text[max(start, span.start_char - self.window_before) : span.start_char])
+            fold(text_of(doc)[max(start, span.start_char - self.window_before) : span.start_char])
         )
         sentence = self._strip_pseudo(fold(sentence_text(span)))
         for entry_id, value, terms, context in self.entries:
@@ -84,7 +84,7 @@ class AssertionDetector:
                 if any(m.end() >= len(before.rstrip()) - 25 for m in terms.finditer(before)):
                     return "negated"
             elif context is not None:
-                clause_after = self._strip_pseudo(fold(doc.text[span.end_char : end]))
+                clause_after = self._strip_pseudo(fold(text_of(doc)[span.end_char : end]))
                 for m in terms.finditer(clause_after):
                     near = m.start() <= self.window_after
                     # « les informations bancaires, médicales, ainsi que les adresses ne sont pas
@@ -94,7 +94,7 @@ class AssertionDetector:
                         return "negated"
         if self.values["exercise"].search(sentence):
             return "exercise"
-        clause = self._strip_pseudo(fold(doc.text[start:end]))
+        clause = self._strip_pseudo(fold(text_of(doc)[start:end]))
         if span.label_ in HYPOTHETICAL_LABELS and self.values["hypothetical"].search(clause):
             return "hypothetical"
         if self.values["claimed"].search(sentence):
@@ -123,14 +123,14 @@ class DateFinder:
 
     @guarded
     def __call__(self, doc: Doc) -> Doc:
-        dateline = date_grammar.dateline_date(doc.text)
+        dateline = date_grammar.dateline_date(text_of(doc))
         if doc._.ie_published is None and dateline is not None:
             doc._.ie_published = dateline.value  # the article's own dateline anchors « mardi », « hier »
         published = doc._.ie_published
-        anchor = None if published else date_grammar.anchor_year_of(doc.text)
+        anchor = None if published else date_grammar.anchor_year_of(text_of(doc))
         doc._.ie_anchor_year = anchor
         spans = []
-        for match in date_grammar.find_dates(doc.text, published, anchor):
+        for match in date_grammar.find_dates(text_of(doc), published, anchor):
             span = doc.char_span(match.start, match.end, label="date", alignment_mode="expand")
             if span is None:
                 continue
@@ -148,7 +148,7 @@ class DateFinder:
         """« sera à l'arrêt lundi »: a weekday in a future clause, or in one with no past tense at
         all (a headline « l'usine à l'arrêt lundi »), is not resolved to the past one."""
         start, end = clause_bounds(doc, span)
-        clause = doc.text[start : span.start_char] + " " + doc.text[span.end_char : end]
+        clause = text_of(doc)[start : span.start_char] + " " + text_of(doc)[span.end_char : end]
         return bool(self.future.search(fold(clause))) or not PAST_TENSE.search(clause.lower())
 
     def role(self, doc: Doc, span: Span) -> str:
@@ -158,7 +158,7 @@ class DateFinder:
         incident's date: role ``other``.
         """
         for start, end in (clause_bounds(doc, span), sentence_of(span)):
-            text = fold(doc.text[start:end])
+            text = fold(text_of(doc)[start:end])
             date_start, date_end = span.start_char - start, span.end_char - start
             best: tuple[int, int, str] | None = None
             for order, (entry_id, value, terms, _context) in enumerate(self.roles):
@@ -197,7 +197,7 @@ class CountFinder:
     @guarded
     def __call__(self, doc: Doc) -> Doc:
         spans = []
-        for match in count_grammar.find_counts(doc.text, self.pattern):
+        for match in count_grammar.find_counts(text_of(doc), self.pattern):
             span = doc.char_span(match.start, match.end, label="people", alignment_mode="expand")
             if span is None:
                 continue
@@ -216,13 +216,13 @@ class CountFinder:
         ``salariés``) counts as affected only with an explicit cue after it.
         """
         start, end = clause_bounds(doc, span)
-        before = fold(doc.text[max(start, span.start_char - 40) : span.start_char])
-        after = fold(doc.text[span.end_char : end])
+        before = fold(text_of(doc)[max(start, span.start_char - 40) : span.start_char])
+        after = fold(text_of(doc)[span.end_char : end])
         if self.earlier.search(fold(sentence_text(span))):
             return "earlier"
         if self.base.search(before[-45:]):
             return "base"
-        noun = fold(doc.text[span.start_char : span.end_char].split()[-1])
+        noun = fold(text_of(doc)[span.start_char : span.end_char].split()[-1])
         if self.base.fullmatch(noun):
             # « commune de 52 habitants », « (21 000 salariés) »: a size, unless a cue follows at once
             tied = self.affected.search(after[:30]) and ")" not in after[:30]
@@ -289,7 +289,7 @@ class ActorFinder:
     def __call__(self, doc: Doc) -> Doc:
         spans = []
         for rule, pattern in ACTOR_PATTERNS:
-            for m in pattern.finditer(doc.text):
+            for m in pattern.finditer(text_of(doc)):
                 name = m["name"].rstrip(".,")
                 if name.split()[0] in NOT_ACTOR or name.isdigit():
                     continue

@@ -35,7 +35,13 @@ def add_components(nlp: Language) -> Language:
     ruler = nlp.add_pipe(
         "span_ruler",
         name=TERMS_RULER,
-        config={"spans_key": SPAN_KEYS["terms"], "overwrite": False, "validate": True},
+        first=True,  # reads only the text: its phrase patterns then need no tagging or parsing
+        config={
+            "spans_key": SPAN_KEYS["terms"],
+            "overwrite": False,
+            "validate": True,
+            "phrase_matcher_attr": "LOWER",
+        },
     )
     ruler.add_patterns(ruler_patterns(nlp.tokenizer))
     for factory in OWN_COMPONENTS:

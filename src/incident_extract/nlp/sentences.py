@@ -9,17 +9,28 @@ from __future__ import annotations
 
 import bisect
 import re
+import weakref
 
 from spacy.tokens import Doc, Span
 
 BOUNDARY = re.compile(r"(?<=[.!?…])[»\"”)]?\s+(?=[«\"“(]?\s?[A-ZÀ-Ý0-9])|\n\s*")
 _CACHE = "ie_sentence_starts"
+_TEXTS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def text_of(doc: Doc) -> str:
+    """``doc.text``, computed once per doc: spaCy rebuilds the string at every access, and the
+    rules read it thousands of times per article."""
+    text = _TEXTS.get(doc)
+    if text is None:
+        text = _TEXTS[doc] = doc.text
+    return text
 
 
 def sentence_starts(doc: Doc) -> list[int]:
     starts = doc.user_data.get(_CACHE)
     if starts is None:
-        starts = [0] + [m.end() for m in BOUNDARY.finditer(doc.text)]
+        starts = [0] + [m.end() for m in BOUNDARY.finditer(text_of(doc))]
         doc.user_data[_CACHE] = starts
     return starts
 
@@ -31,8 +42,8 @@ def sentence_bounds(doc: Doc, start_char: int, end_char: int | None = None) -> t
     start = starts[max(k, 0)]
     end_char = start_char if end_char is None else end_char
     j = bisect.bisect_right(starts, max(end_char - 1, start_char))
-    end = starts[j] if j < len(starts) else len(doc.text)
-    while end > start and doc.text[end - 1].isspace():
+    end = starts[j] if j < len(starts) else len(text_of(doc))
+    while end > start and text_of(doc)[end - 1].isspace():
         end -= 1
     return start, max(end, end_char)
 
@@ -43,7 +54,7 @@ def sentence_of(span: Span) -> tuple[int, int]:
 
 def sentence_text(span: Span) -> str:
     start, end = sentence_of(span)
-    return span.doc.text[start:end]
+    return text_of(span.doc)[start:end]
 
 
 def sentence_index(span: Span) -> int:
@@ -52,7 +63,7 @@ def sentence_index(span: Span) -> int:
 
 def all_sentences(doc: Doc) -> list[tuple[int, int]]:
     starts = sentence_starts(doc)
-    return [sentence_bounds(doc, s) for s in starts if s < len(doc.text)]
+    return [sentence_bounds(doc, s) for s in starts if s < len(text_of(doc))]
 
 
 def starts_sentence(token) -> bool:
@@ -62,4 +73,4 @@ def starts_sentence(token) -> bool:
     k = bisect.bisect_left(starts, token.idx)
     if k < len(starts) and starts[k] == token.idx:
         return True
-    return not doc.text[: token.idx].strip() or doc.text[: token.idx].rstrip()[-1:] in '.!?\n:«"“—–-'
+    return not text_of(doc)[: token.idx].strip() or text_of(doc)[: token.idx].rstrip()[-1:] in '.!?\n:«"“—–-'

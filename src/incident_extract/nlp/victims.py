@@ -18,7 +18,7 @@ from spacy.tokens import Doc, Span
 
 from ..rules_io import fold, load_dependency_rules, load_vocabulary
 from .extensions import SPAN_KEYS, guarded
-from .sentences import sentence_index, sentence_of, sentence_starts, starts_sentence
+from .sentences import sentence_index, sentence_of, sentence_starts, starts_sentence, text_of
 
 ARTICLES = {
     "le",
@@ -435,7 +435,7 @@ class VictimFinder:
                     if sentence_index(victim) != sentence_index(span):
                         continue
                     left, right = (span, victim) if span.end <= victim.start else (victim, span)
-                    between = fold(doc.text[left.end_char : right.start_char])
+                    between = fold(text_of(doc)[left.end_char : right.start_char])
                     if COORDINATION.match(between):
                         span._.ie_rule = f"{span._.ie_rule}+coordination"
                         victims.append(span)
@@ -446,29 +446,29 @@ class VictimFinder:
 
     def _has_role(self, doc: Doc, span: Span) -> bool:
         sent_start, sent_end = sentence_of(span)
-        left = fold(doc.text[max(sent_start, span.start_char - 90) : span.start_char])
-        right = fold(doc.text[span.end_char : min(sent_end, span.end_char + 170)])
+        left = fold(text_of(doc)[max(sent_start, span.start_char - 90) : span.start_char])
+        right = fold(text_of(doc)[span.end_char : min(sent_end, span.end_char + 170)])
         if NOT_VICTIM_LEFT.search(left):
             return False
         syntactic = next((self.syntactic_roles[t.i] for t in span if t.i in self.syntactic_roles), None)
         if (
             syntactic
             and span._.ie_rule != "victims.ner_loc"
-            and INCIDENT_WORDS.search(fold(doc.text[sent_start:sent_end]))
+            and INCIDENT_WORDS.search(fold(text_of(doc)[sent_start:sent_end]))
         ):
             span._.ie_rule = f"{span._.ie_rule}+{syntactic}"
             return True
         if span._.ie_rule == "victims.ner_loc":
             # a town is a victim only when the sentence says so outright (« Amiens, cible d'une
             # tentative de piratage »), never through « les habitants de X » or « chez X »
-            sentence = fold(doc.text[sent_start:sent_end])
+            sentence = fold(text_of(doc)[sent_start:sent_end])
             return bool(RIGHT_ROLE.match(right) and INCIDENT_WORDS.search(sentence))
         if RIGHT_ROLE.match(right):
             return True
         if RIGHT_EVENT.match(right) and CLAUSE_START.search(left):
             return True
         if LEFT_ROLE.search(left):
-            return bool(INCIDENT_WORDS.search(fold(doc.text[sent_start:sent_end])))
+            return bool(INCIDENT_WORDS.search(fold(text_of(doc)[sent_start:sent_end])))
         return False
 
 
@@ -561,12 +561,12 @@ HEADLINE_PLACE = re.compile(r"^\s*([A-ZÀ-Ý][\w'’-]+(?:[ -][A-ZÀ-Ý\w'’-]+
 def _headline_town(doc: Doc) -> str | None:
     """The town an article is about: « Saint-Martin-de-Cressac : ... » in the headline, else the
     first place the model finds in the first two sentences."""
-    first_line = doc.text.split("\n", 1)[0]
+    first_line = text_of(doc).split("\n", 1)[0]
     m = HEADLINE_PLACE.match(first_line)
     if m and not INCIDENT_WORDS.search(fold(m.group(1))):
         return m.group(1)
     starts = sentence_starts(doc)
-    limit = starts[2] if len(starts) > 2 else len(doc.text)
+    limit = starts[2] if len(starts) > 2 else len(text_of(doc))
     return next(
         (e.text for e in doc.ents if e.label_ == "LOC" and e.end_char <= limit and e.text[:1].isupper()), None
     )

@@ -44,13 +44,14 @@ from spacy.language import Language
 
 from .errors import InputError, OutputError
 from .feeds import FeedError, FeedErrorKind, FeedItem, looks_like_feed, parse_feed
-from .fetch import Fetcher, FetchError, FetchResult, FetchSettings, canonical_url, check_url
+from .fetch import Fetcher, FetchError, FetchSettings, canonical_url, check_url
 from .models import ArticleRecord
 from .records import extract_many
 from .relevance import is_relevant
 from .settings import DEFAULT_SETTINGS, Settings
 from .sources import RawArticle
 from .store import record_json
+from .web import fetch_article
 
 log = logging.getLogger(__name__)
 
@@ -395,6 +396,8 @@ class BatchEvent:
 
 
 class BatchSummary(BaseModel):
+    """What a run did, for the CLI and the logs; ``errors_by_kind`` counts feed and item failures."""
+
     feeds_ok: int = 0
     feeds_not_modified: int = 0
     feeds_failed: int = 0
@@ -530,7 +533,7 @@ class _BatchRun:
                 raise FeedError(
                     FeedErrorKind.NOT_A_FEED, f"{shown} content, not an RSS or Atom feed", feed.url
                 )
-            items = parse_feed(result.content, result.final_url, _content_type_header(result))
+            items = parse_feed(result.content, result.final_url, result.content_type_header)
         except (FetchError, FeedError) as error:
             self.summary.feeds_failed += 1
             self.summary.count_error(str(error.kind))
@@ -626,12 +629,6 @@ class _BatchRun:
             self.summary.incidents += len(record.incidents)
 
 
-def _content_type_header(result: FetchResult) -> str | None:
-    if not result.content_type:
-        return None
-    return result.content_type + (f"; charset={result.charset}" if result.charset else "")
-
-
 def _interleave(feeds: list[tuple[str, list[FeedItem]]]) -> Iterator[tuple[str, FeedItem]]:
     columns = [[(url, item) for item in items] for url, items in feeds]
     for row in zip_longest(*columns):
@@ -670,14 +667,11 @@ def _fetch_articles(
 
 def _fetch_article(fetcher: Fetcher, candidate: _Candidate) -> tuple[RawArticle, FetchError | None]:
     item = candidate.item
-    article = RawArticle(url=candidate.key, title=item.title, published=item.published, kind="html")
-    try:
-        result = fetcher.fetch_page(item.link or candidate.key)
-        article.html = result.text()
-    except FetchError as error:
-        article.error = f"fetch failed ({error.kind}): {error.message}"
-        return article, error
-    return article, None
+    article, error = fetch_article(
+        fetcher, item.link or candidate.key, title=item.title, published=item.published
+    )
+    article.url = candidate.key  # the key the record is matched back with, whatever the redirects
+    return article, error
 
 
 __all__ = [

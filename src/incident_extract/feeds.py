@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import email.utils
+import io
 import re
 import time
 from dataclasses import dataclass
@@ -73,7 +74,8 @@ def parse_feed(content: bytes, url: str, content_type: str | None = None) -> lis
     check_feed_safety(content, url)
     # without a content type, feedparser flags any document bozo ("no Content-type specified")
     headers = {"content-location": url, "content-type": content_type} if content_type else None
-    parsed = feedparser.parse(content, response_headers=headers, sanitize_html=True)
+    # a stream, never bytes: feedparser opens bytes that name an existing file (b"/etc/...")
+    parsed = feedparser.parse(io.BytesIO(content), response_headers=headers, sanitize_html=True)
     items = [_item(entry, url) for entry in parsed.entries]
     if parsed.bozo and not any(item.link or item.title for item in items):
         # the lenient parser may "recover" empty entries from garbage: that is no feed

@@ -159,6 +159,13 @@ class FetchResult:
     def not_modified(self) -> bool:
         return self.status == 304
 
+    @property
+    def content_type_header(self) -> str | None:
+        """``type; charset=...`` again, for parsers that weigh the charset (feedparser)."""
+        if not self.content_type:
+            return None
+        return self.content_type + (f"; charset={self.charset}" if self.charset else "")
+
     def text(self) -> str:
         """The body as text (see :func:`decode_body`)."""
         return decode_body(self.content, self.charset, self.final_url)
@@ -195,13 +202,12 @@ def canonical_url(url: str) -> str:
     tracker parameters it misses and drop the fragment. Non-http URLs come back stripped.
     """
     url = url.strip()
-    if urlsplit(url).scheme.lower() not in ("http", "https"):
-        return url
     try:
-        normalised = courlan.normalize_url(courlan.scrub_url(url), strict=False, trailing_slash=False)
-    except ValueError:
+        if urlsplit(url).scheme.lower() not in ("http", "https"):
+            return url
+        parts = urlsplit(courlan.normalize_url(courlan.scrub_url(url), strict=False, trailing_slash=False))
+    except ValueError:  # an unparsable URL is its own identity; fetching it will say what is wrong
         return url
-    parts = urlsplit(normalised)
     query = "&".join(
         pair for pair in parts.query.split("&") if pair and not _is_tracker(pair.split("=", 1)[0])
     )
@@ -521,8 +527,9 @@ class Fetcher:
 
     def _exchange(self, url: str, headers: dict[str, str], accept: frozenset[str], max_bytes: int) -> _Answer:
         """One request: status and headers always; the body only for a 2xx of an accepted type."""
-        deadline = time.monotonic() + self.settings.max_seconds
         with self._gate(url).turn():
+            # counted from our turn: the wait for the host's politeness delay is not the server's
+            deadline = time.monotonic() + self.settings.max_seconds
             with self._lock:
                 self.requests += 1
             try:

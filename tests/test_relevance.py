@@ -1,0 +1,136 @@
+"""The feed pre-filter: cheap, accent- and case-blind, and it must not lose an incident."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from pydantic import ValidationError
+
+from incident_extract.relevance import RelevanceFile, is_relevant, load_relevance, term_regex
+
+from .conftest import DEV_CORPUS
+
+LEAD_CHARS = 400
+
+
+@pytest.mark.parametrize(
+    ("title", "lead"),
+    [
+        ("La clinique des Tilleuls victime d'une cyberattaque", None),
+        ("CYBER-ATTAQUE CONTRE LA MAIRIE", ""),
+        ("Cyber attaque : la région touchée", None),
+        (None, "Un rancongiciel a chiffré les serveurs de la commune."),  # cedilla forgotten
+        ("Vague de hameconnage visant les clients d'une banque", None),
+        ("Fuite de données chez un transporteur", None),
+        ("Le site de l'université rendu inaccessible par une attaque DDoS", None),
+        ("Des hackers prorusses revendiquent l'attaque", None),
+        ("Agen : une pharmacie escroquée après le piratage de sa messagerie", None),
+        ("LockBit revendique l'attaque d'un hôpital", None),
+        ("Weda ne répond plus : les médecins privés de logiciel", None),
+    ],
+)
+def test_incident_items_are_kept(title, lead):
+    keep, reason = is_relevant(title, lead)
+    assert keep, reason
+
+
+@pytest.mark.parametrize(
+    ("title", "lead"),
+    [
+        (
+            "Football : le Stade quimpérois s'impose face à Concarneau",
+            "Une victoire 2-1 au stade de Penvillers.",
+        ),
+        ("Fête de la châtaigne à Aubusson : record d'affluence", "Près de 8 000 visiteurs."),
+        ("Un loup attaque un troupeau de brebis dans l'Hérault", None),
+        (None, None),
+    ],
+)
+def test_off_topic_items_are_dropped(title, lead):
+    keep, reason = is_relevant(title, lead)
+    assert not keep
+    assert reason == "no cyber-incident word in the title or lead"
+
+
+def test_reason_names_the_word_and_the_rule():
+    decision = is_relevant("Sport", "La mairie visée par une cyberattaque")
+    assert decision.keep
+    assert decision.reason == "lead has cyber* (relevance.cyber)"
+
+
+def test_words_match_whole_words_only():
+    assert not is_relevant("Le ransom note du chanteur", None).keep  # "rançon" needs its own word
+    assert not is_relevant("Un virus de la grippe", None).keep
+
+
+@pytest.mark.parametrize(
+    ("term", "text", "matches"),
+    [
+        ("fuite de données", "une fuite  de-donnees massive", True),
+        ("piraté*", "les serveurs ont été PIRATÉS", True),
+        ("DDoS", "une attaque ddos", True),
+        ("intrusion*", "une intrusions", True),
+        ("rançon", "rançonnage", False),
+    ],
+)
+def test_term_regex(term, text, matches):
+    import re
+
+    from incident_extract.rules_io import fold
+
+    assert bool(re.search(term_regex(term), fold(text))) is matches
+
+
+def test_rule_file_is_valid_and_strict():
+    rules = load_relevance()
+    assert rules.field == "relevance"
+    assert len({entry.id for entry in rules.entries}) == len(rules.entries)
+    with pytest.raises(ValidationError, match="Extra inputs are not permitted"):
+        RelevanceFile.model_validate(
+            {"field": "relevance", "entries": [{"id": "r.x", "value": "cyber", "terms": ["x"], "typo": 1}]}
+        )
+    with pytest.raises(ValidationError):
+        RelevanceFile.model_validate(
+            {"field": "relevance", "entries": [{"id": "r.x", "value": "sport", "terms": ["x"]}]}
+        )
+
+
+def dev_articles() -> list[tuple[str, str | None, str, bool]]:
+    """(id, title, text, is_incident) of every dev article; .txt files carry their title on line 1."""
+    articles = []
+    for path in sorted((DEV_CORPUS / "articles").iterdir()):
+        if path.suffix == ".json":
+            data = json.loads(path.read_text(encoding="utf-8"))
+            title, text = data.get("title"), data.get("text") or ""
+        elif path.suffix == ".txt":
+            title, _, text = path.read_text(encoding="utf-8").partition("\n")
+        else:
+            continue
+        gold = json.loads((DEV_CORPUS / "gold" / f"{path.stem}.json").read_text(encoding="utf-8"))
+        articles.append((path.stem, title, text, gold["is_incident"]))
+    return articles
+
+
+@pytest.mark.skipif(not (DEV_CORPUS / "gold").is_dir(), reason="shared dev corpus not present")
+def test_no_dev_incident_is_dropped(capsys):
+    articles = dev_articles()
+    assert len(articles) >= 40
+    lost = [
+        (aid, is_relevant(title, text[:LEAD_CHARS]).reason)
+        for aid, title, text, incident in articles
+        if incident
+    ]
+    lost = [(aid, reason) for aid, reason in lost if reason.startswith("no ")]
+    assert lost == []
+    dropped = [
+        aid
+        for aid, title, text, incident in articles
+        if not incident and not is_relevant(title, text[:LEAD_CHARS]).keep
+    ]
+    non_incidents = sum(1 for *_, incident in articles if not incident)
+    with capsys.disabled():
+        print(
+            f"\npre-filter on the dev corpus: drops {len(dropped)}/{non_incidents} non-incident articles {dropped}"
+        )
+    assert dropped  # the filter does filter

@@ -67,3 +67,25 @@ def test_headline_is_put_before_a_body_that_lacks_it():
 
 def test_utf8_bom_is_removed():
     assert decode_bytes("\ufeffBonjour".encode()) == "Bonjour"
+
+
+def test_feed_title_and_date_are_only_a_fallback():
+    page = clean(
+        RawArticle(
+            data=PAGE.encode(),
+            kind="html",
+            fallback_title="Titre du flux",
+            fallback_published=__import__("datetime").date(2025, 1, 1),
+        )
+    )
+    assert page.title == "Quimperlé : la médiathèque piratée" and page.published.isoformat() == "2025-03-18"
+    bare = f"<html><body><article><p>{ARTICLE}</p></article></body></html>"
+    article = clean(
+        RawArticle(
+            data=bare.encode(),
+            kind="html",
+            fallback_title="Titre du flux",
+            fallback_published=__import__("datetime").date(2025, 1, 1),
+        )
+    )
+    assert article.title == "Titre du flux" and article.published.isoformat() == "2025-01-01"

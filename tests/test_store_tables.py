@@ -22,7 +22,7 @@ from .store_samples import hospital_record, odd_record, sample_records
     [
         ("https://www.ouest-france.fr/a/b/?utm_source=rss&utm_medium=x#c", "https://www.ouest-france.fr/a/b"),
         ("HTTPS://Example.FR:443/Article?b=2&a=1&xtor=RSS-3", "https://example.fr/Article?a=1&b=2"),
-        ("http://example.fr:8080", "http://example.fr:8080/"),
+        ("http://example.fr:8080", "http://example.fr:8080"),
         ("  https://example.fr/x?fbclid=abc  ", "https://example.fr/x"),
         ("urn:isbn:123", "urn:isbn:123"),
     ],

@@ -91,6 +91,8 @@ def clean(article: RawArticle, settings: Settings = DEFAULT_SETTINGS) -> CleanAr
         raw_text = article.text or ""
         if title is None and article.data is not None:
             title = _first_line_title(raw_text)
+    title = title or article.fallback_title  # a feed item's title and date when the page lacks them
+    published = published or article.fallback_published
     text = with_headline(normalise_text(raw_text), title)
     if not text:
         raise ArticleError("empty article text")

@@ -32,6 +32,10 @@ class RawArticle:
     kind: str = "text"
     """``text`` or ``html``: how ``data`` is to be read."""
     error: str | None = None
+    fallback_title: str | None = None
+    """A feed item's title: used only when the page has none of its own."""
+    fallback_published: dt.date | None = None
+    """A feed item's date: used only when the page has none of its own."""
 
 
 def iter_paths(inputs: Iterable[str | Path]) -> Iterator[Path]:

@@ -25,10 +25,12 @@ def fetch_article(
 ) -> tuple[RawArticle, FetchError | None]:
     """One page -> a RawArticle keyed by its canonical URL, and the FetchError if it failed.
 
-    ``title`` and ``published`` come from the feed item, if any (see ``clean``: for now they
-    take precedence over the page's own).
+    ``title`` and ``published`` come from the feed item, if any; ``clean`` uses them only when
+    the page has no title or date of its own.
     """
-    article = RawArticle(url=canonical_url(url), title=title, published=published, kind="html")
+    article = RawArticle(
+        url=canonical_url(url), fallback_title=title, fallback_published=published, kind="html"
+    )
     try:
         article.html = fetcher.fetch_page(url).text()
     except FetchError as error:

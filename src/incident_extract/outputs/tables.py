@@ -11,10 +11,10 @@ import dataclasses
 import hashlib
 import json
 from collections.abc import Iterable, Iterator
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from pydantic import BaseModel
 
+from ..fetch import canonical_url
 from ..models import (
     ArticleRecord,
     AttackDate,
@@ -48,7 +48,6 @@ ITEM_MODELS: dict[str, type[BaseModel]] = {
 """Every field of :class:`Incident` that holds items, in the record's order, with its item model."""
 SINGLE_FIELDS = frozenset({"attack_date", "people_affected"})
 
-TRACKING_PARAMETERS = frozenset({"fbclid", "gclid", "xtor", "xtref", "at_medium", "at_campaign", "ocid"})
 """Query parameters that only say where the reader came from (``utm_*`` too): dropped from article keys."""
 
 
@@ -112,25 +111,6 @@ INCIDENT_COLUMNS = (
 _INCIDENT_ONLY_COLUMNS = INCIDENT_COLUMNS[INCIDENT_COLUMNS.index("victims") : INCIDENT_COLUMNS.index("text")]
 ITEM_COLUMNS = ("article_index", "article_key", "incident_index", *ITEM_ROW_COLUMNS)
 """Columns of the long table: one row per extracted item."""
-
-
-def canonical_url(url: str) -> str:
-    """The URL that identifies an article: no fragment, no tracking parameters, lower-case host."""
-    url = url.strip()
-    parts = urlsplit(url)
-    if parts.scheme.lower() not in {"http", "https"} or not parts.hostname:
-        return url
-    scheme = parts.scheme.lower()
-    host = parts.hostname
-    if parts.port and (scheme, parts.port) not in {("http", 80), ("https", 443)}:
-        host = f"{host}:{parts.port}"
-    path = parts.path.rstrip("/") or "/"
-    query = sorted(
-        (name, value)
-        for name, value in parse_qsl(parts.query, keep_blank_values=True)
-        if not name.lower().startswith("utm_") and name.lower() not in TRACKING_PARAMETERS
-    )
-    return urlunsplit((scheme, host, path, urlencode(query), ""))
 
 
 def article_key(record: ArticleRecord) -> str:

@@ -686,3 +686,26 @@ __all__ = [
     "load_batch_config",
     "run_batch",
 ]
+
+
+def run_batch_file(
+    config_path: str | Path,
+    nlp: Language | None = None,
+    progress: Callable[[BatchEvent], None] | None = None,
+    *,
+    settings: Settings = DEFAULT_SETTINGS,
+) -> BatchSummary:
+    """The nightly job: read ``config_path``, write new records into its SQLite store (and JSONL
+    journal), each committed with its item's seen-mark on the store's own connection."""
+    from .outputs.sqlite_store import SQLiteStore
+
+    config = load_batch_config(config_path)
+    with SQLiteStore(config.store.sqlite) as store:
+        return run_batch(
+            config,
+            nlp,
+            record_sink=lambda record, _connection: store.write_in_transaction(record),
+            progress=progress,
+            settings=settings,
+            connection=store.connection,
+        )

@@ -6,6 +6,7 @@ articles failed: their lines carry ``errors``), 2 with a one-line message when i
 
 from __future__ import annotations
 
+import itertools
 import logging
 import time
 from pathlib import Path
@@ -23,12 +24,15 @@ from rich.progress import (
 )
 
 from . import __version__
+from .batch import BatchEvent, BatchSummary, run_batch_file
 from .errors import IncidentExtractError
+from .fetch import Fetcher, FetchSettings
 from .nlp.pipeline import load_pipeline, save_pipeline
 from .outputs import OutputFormat, check_output, resolve_format, write_records
 from .records import extract_many
 from .settings import DEFAULT_SETTINGS
 from .sources import check_inputs, iter_paths, read_path
+from .web import read_urls
 
 app = typer.Typer(
     add_completion=False,
@@ -93,6 +97,8 @@ def run(
         update={"model": model, "batch_size": batch_size, "workers": workers}
     )
     started = time.perf_counter()
+    urls = [item for item in inputs if "://" in item]  # pages or feeds, told apart by their content
+    inputs = [item for item in inputs if "://" not in item]
     try:
         check_inputs(inputs)
         output_format = resolve_format(output, format)
@@ -103,7 +109,11 @@ def run(
         err.print(f"[red]error:[/red] {exc}")
         raise typer.Exit(code=2) from exc
     articles = incidents = errors = 0
-    raws = (article for path in paths for article in read_path(path, settings))
+    fetcher = Fetcher(FetchSettings()) if urls else None
+    raws = itertools.chain(
+        (article for path in paths for article in read_path(path, settings)),
+        read_urls(urls, fetcher) if fetcher else (),
+    )
     with Progress(
         SpinnerColumn(),
         TextColumn("{task.description}"),
@@ -114,7 +124,7 @@ def run(
         disable=not progress,
         transient=True,
     ) as bar:
-        task = bar.add_task("extracting", total=len(paths))
+        task = bar.add_task("extracting", total=len(paths) + len(urls))
         seen_paths: set[str] = set()
         try:
             records = extract_many(raws, nlp=nlp, settings=settings)
@@ -131,10 +141,56 @@ def run(
         except IncidentExtractError as exc:
             err.print(f"[red]error:[/red] {exc}")
             raise typer.Exit(code=2) from exc
+        finally:
+            if fetcher:
+                fetcher.close()
     seconds = time.perf_counter() - started
     err.print(
         f"{articles} articles, {incidents} incidents, {errors} errors, {seconds:.1f} s; "
         f"wrote {', '.join(map(str, written))}"
+    )
+
+
+@app.command()
+def batch(
+    config: Annotated[
+        Path, typer.Argument(help="Batch configuration: [[feeds]] url/name, [store] sqlite/jsonl.")
+    ],
+    model: Annotated[
+        str, typer.Option(help="spaCy model name or saved pipeline folder.")
+    ] = DEFAULT_SETTINGS.model,
+    progress: Annotated[bool, typer.Option(help="Show progress on stderr.")] = True,
+) -> None:
+    """The nightly job: read the feeds, process only new items, store them exactly once."""
+    settings = DEFAULT_SETTINGS.model_copy(update={"model": model})
+    with Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(), console=err,
+                  disable=not progress, transient=True) as bar:  # fmt: skip
+        task = bar.add_task("reading feeds")
+
+        def show(event: BatchEvent) -> None:
+            bar.update(task, description=f"{event.stage} {event.status}: {event.url[:70]}")
+
+        try:
+            summary = run_batch_file(config, progress=show, settings=settings)
+        except IncidentExtractError as exc:
+            err.print(f"[red]error:[/red] {exc}")
+            raise typer.Exit(code=2) from exc
+    err.print(summary_lines(summary))
+
+
+def summary_lines(summary: BatchSummary) -> str:
+    """The one-screen end-of-batch summary."""
+    errors = ", ".join(f"{kind} {n}" for kind, n in sorted(summary.errors_by_kind.items())) or "none"
+    return "\n".join(
+        [
+            f"feeds: {summary.feeds_ok} ok, {summary.feeds_not_modified} not modified, {summary.feeds_failed} failed",
+            f"items: {summary.items_new} new, {summary.items_already_seen} already seen, "
+            f"{summary.items_skipped} skipped by the pre-filter, {summary.items_processed} processed, "
+            f"{summary.items_failed} failed",
+            f"incidents: {summary.incidents} in {summary.incident_articles} articles",
+            f"errors by kind: {errors}",
+            f"{summary.requests} requests, {summary.seconds:.1f} s",
+        ]
     )
 
 

@@ -199,6 +199,18 @@ class SQLiteStore:
             raise OutputError(f"cannot write to {self.path}: {exc}") from exc
         return key
 
+    def write_in_transaction(self, record: ArticleRecord) -> str:
+        """Write one article's rows inside a transaction the caller opened and will commit.
+
+        The nightly batch commits a record together with its feed item's seen-mark, so that a
+        killed run never leaves one without the other.
+        """
+        if not self.connection.in_transaction:
+            raise OutputError("write_in_transaction needs an open transaction")
+        key = article_key(record)
+        self._write_rows(key, record)
+        return key
+
     def _write_rows(self, key: str, record: ArticleRecord) -> None:
         source = record.source
         (article_id,) = self.connection.execute(

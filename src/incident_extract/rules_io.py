@@ -200,14 +200,12 @@ def ruler_patterns(tokenize, names: tuple[str, ...] = TERM_FIELDS) -> list[dict]
     for name in names:
         vocabulary = load_vocabulary(name)
         for entry in vocabulary.entries:
-            # one-word prefixes (and acronyms) of an entry share one pattern: fewer patterns to try
-            prefixes: list[str] = []
+            # one-word acronyms of an entry share one pattern: fewer patterns to try
             acronyms: set[str] = set()
             for term in entry.terms:
                 words = [t.text for t in tokenize(term.rstrip("*").strip())]
                 if term.endswith("*") and len(words) == 1:
-                    prefixes.append(_any_apostrophe(re.escape(words[0].lower())))
-                    continue
+                    continue  # one-word prefixes: see word_prefixes() and the prefix component
                 if len(words) == 1 and _is_acronym(words[0]):
                     acronyms.update((words[0], words[0].title()))
                     continue
@@ -218,14 +216,28 @@ def ruler_patterns(tokenize, names: tuple[str, ...] = TERM_FIELDS) -> list[dict]
                     continue
                 variants = {term.lower(), term.lower().replace("’", "'"), term.lower().replace("'", "’")}
                 patterns.extend({"label": name, "id": entry.id, "pattern": v} for v in sorted(variants))
-            if prefixes:
-                regex = "^(?:" + "|".join(sorted(set(prefixes))) + ")"
-                patterns.append({"label": name, "id": entry.id, "pattern": [{"LOWER": {"REGEX": regex}}]})
             if acronyms:
                 patterns.append(
                     {"label": name, "id": entry.id, "pattern": [{"ORTH": {"IN": sorted(acronyms)}}]}
                 )
     return patterns
+
+
+def word_prefixes(names: tuple[str, ...] = TERM_FIELDS) -> list[tuple[str, str, str]]:
+    """``(prefix, label, entry id)`` for every one-word term ending in ``*`` (``rançongiciel*``).
+
+    A token Matcher with one REGEX per prefix tried on every token cost more than the rest of
+    the term matching together; the ``incident_extract_prefix_terms`` component looks each
+    word's start up in a table instead.
+    """
+    out = []
+    for name in names:
+        for entry in load_vocabulary(name).entries:
+            for term in entry.terms:
+                body = term.rstrip("*").strip()
+                if term.endswith("*") and " " not in body:
+                    out.append((body.lower().replace("’", "'"), name, entry.id))
+    return out
 
 
 def fold(text: str) -> str:

@@ -152,3 +152,15 @@ def test_account_takeover_needs_a_nearby_compromise(blank_nlp, run_blank, text, 
         for s in doc.spans["ie_terms"]
     )
     assert found is expected
+
+
+@pytest.mark.parametrize(
+    ("text", "label", "value"),
+    [
+        ("Les rançongiciels visent les hôpitaux.", "attack_types", "ransomware"),
+        ("La clinique a été piratée.", "attack_types", "intrusion"),
+        ("Les sauvegardes ont permis de repartir.", "systems", "backups"),
+    ],
+)
+def test_one_word_prefixes_cover_inflections(run_blank, text, label, value):
+    assert value in ids(run_blank(text), label)

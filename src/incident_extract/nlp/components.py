@@ -11,7 +11,7 @@ import re
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from ..rules_io import fold, load_vocabulary
+from ..rules_io import fold, load_vocabulary, word_prefixes
 from . import counts as count_grammar
 from . import dates as date_grammar
 from .cues import cues_by_entry, cues_by_value, scope_breaker_regex
@@ -302,4 +302,31 @@ class ActorFinder:
                 span._.ie_rule = rule
                 spans.append(span)
         doc.spans[SPAN_KEYS["actors"]] = spans
+        return doc
+
+
+class PrefixTerms:
+    """Component ``incident_extract_prefix_terms``: the vocabularies' one-word prefixes
+    (``rançongiciel*``, ``piraté*``) added to ``doc.spans["ie_terms"]`` like the span ruler's
+    matches. Each word is looked up by its first letters in a table built once."""
+
+    KEY = 3
+
+    def __init__(self, nlp: Language, name: str = "incident_extract_prefix_terms") -> None:
+        self.name = name
+        self.table: dict[str, list[tuple[str, str, str]]] = {}
+        for prefix, label, entry_id in word_prefixes():
+            self.table.setdefault(prefix[: self.KEY], []).append((prefix, label, entry_id))
+
+    @guarded
+    def __call__(self, doc: Doc) -> Doc:
+        group = doc.spans.setdefault(SPAN_KEYS["terms"], [])
+        found = []
+        for token in doc:
+            word = token.lower_.replace("’", "'")
+            for prefix, label, entry_id in self.table.get(word[: self.KEY], ()):
+                if word.startswith(prefix):
+                    found.append(Span(doc, token.i, token.i + 1, label=label, span_id=entry_id))
+        if found:
+            group.extend(found)
         return doc

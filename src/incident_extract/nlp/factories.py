@@ -10,11 +10,16 @@ from __future__ import annotations
 from spacy.language import Language
 
 from .assembler import Assembler
-from .components import ActorFinder, AssertionDetector, CountFinder, DateFinder
+from .components import ActorFinder, AssertionDetector, CountFinder, DateFinder, PrefixTerms
 from .extensions import register_extensions
 from .victims import VictimFinder
 
 register_extensions()
+
+
+@Language.factory("incident_extract_prefix_terms")
+def make_prefix_terms(nlp: Language, name: str) -> PrefixTerms:
+    return PrefixTerms(nlp, name)
 
 
 @Language.factory("incident_extract_victims")

@@ -18,7 +18,7 @@ from ..rules_io import ruler_patterns
 from . import factories  # noqa: F401  (registers the factories)
 from .extensions import SPAN_KEYS
 
-MODEL_EXCLUDE = ("lemmatizer",)
+MODEL_EXCLUDE = ("lemmatizer", "attribute_ruler")
 TERMS_RULER = "incident_extract_terms"
 OWN_COMPONENTS = (
     "incident_extract_victims",
@@ -44,6 +44,7 @@ def add_components(nlp: Language) -> Language:
         },
     )
     ruler.add_patterns(ruler_patterns(nlp.tokenizer))
+    nlp.add_pipe("incident_extract_prefix_terms", after=TERMS_RULER)
     for factory in OWN_COMPONENTS:
         nlp.add_pipe(factory)
     return nlp

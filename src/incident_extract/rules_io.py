@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 import typing
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 
 import yaml
@@ -240,8 +240,10 @@ def word_prefixes(names: tuple[str, ...] = TERM_FIELDS) -> list[tuple[str, str, 
     return out
 
 
+@lru_cache(maxsize=8192)
 def fold(text: str) -> str:
-    """Lowercase without accents, for cue and context comparisons."""
+    """Lowercase without accents, for cue and context comparisons (cached: rules fold the same
+    sentences again and again)."""
     import unicodedata
 
     text = unicodedata.normalize("NFKD", text.casefold().replace("’", "'"))

@@ -320,7 +320,9 @@ class _IncidentBuilder:
             )
         return items
 
-    def named_vocabulary_items(self, field: str, model) -> list:
+    def named_vocabulary_items(self, field: str, model, key: str = "id", name=None) -> list:
+        """One item per vocabulary value, from its first active mention, with the words as written
+        (``name`` can widen them: ``ARS`` -> ``ARS Bretagne``)."""
         spans = self.active(self.terms.get(field, []), field, key=lambda s: self.value_of(field, s))
         items, seen = [], set()
         for span in spans:
@@ -330,8 +332,8 @@ class _IncidentBuilder:
             seen.add(value)
             items.append(
                 model(
-                    id=value,
-                    name=span.text,
+                    **{key: value},
+                    name=name(span) if name else span.text,
                     evidence=self.evidence(span),
                     rule=f"{field}.{span.id_}",
                     status=self._status(span),
@@ -340,47 +342,10 @@ class _IncidentBuilder:
         return items
 
     def systems(self) -> list[models.SystemItem]:
-        spans = self.active(
-            self.terms.get("systems", []), "systems", key=lambda s: self.value_of("systems", s)
-        )
-        items, seen = [], set()
-        for span in spans:
-            category = self.value_of("systems", span)
-            if category in seen:
-                continue
-            seen.add(category)
-            items.append(
-                models.SystemItem(
-                    category=category,
-                    name=span.text,
-                    evidence=self.evidence(span),
-                    rule=f"systems.{span.id_}",
-                    status=self._status(span),
-                )
-            )
-        return items
+        return self.named_vocabulary_items("systems", models.SystemItem, key="category")
 
     def authorities(self) -> list[models.AuthorityItem]:
-        spans = self.active(
-            self.terms.get("authorities", []), "authorities", key=lambda s: self.value_of("authorities", s)
-        )
-        items, seen = [], set()
-        for span in spans:
-            value = self.value_of("authorities", span)
-            if value in seen:
-                continue
-            seen.add(value)
-            name = self._extend_name(span)
-            items.append(
-                models.AuthorityItem(
-                    id=value,
-                    name=name,
-                    evidence=self.evidence(span),
-                    rule=f"authorities.{span.id_}",
-                    status=self._status(span),
-                )
-            )
-        return items
+        return self.named_vocabulary_items("authorities", models.AuthorityItem, name=self._extend_name)
 
     def _extend_name(self, span: Span) -> str:
         """``ARS`` -> ``ARS Bretagne``, ``parquet`` -> ``parquet de Paris``."""

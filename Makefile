@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 SHARED ?= ../shared
 MODEL_DIR := models/incident_fr
 
-.PHONY: install run test eval lint model bench clean
+.PHONY: install run test eval lint model bench bench-quick clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -32,11 +32,14 @@ eval: $(STAMP)
 	$(BIN)/python $(SHARED)/eval/score.py --gold $(SHARED)/corpus/dev/gold --pred out/dev.jsonl
 
 lint: $(STAMP)
-	$(BIN)/ruff check src tests
-	$(BIN)/ruff format --check src tests
+	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff format --check src tests bench
 
 bench: $(STAMP)
-	$(BIN)/python bench/bench.py
+	$(BIN)/python bench/bench.py --sizes 100 1000
+
+bench-quick: $(STAMP)
+	$(BIN)/python bench/bench.py --quick
 
 clean:
 	rm -rf $(VENV) out $(MODEL_DIR)

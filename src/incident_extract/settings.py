@@ -21,7 +21,7 @@ class Settings(BaseModel):
     """Only a confident non-French verdict rejects an article; short or mixed texts pass."""
     batch_size: int = 16
     workers: int = 1
-    """Processes for ``nlp.pipe(n_process=...)``; each loads its own copy of the model."""
+    """Processes: a fork pool of workers sharing the loaded model, fed chunks of articles."""
     model: str = "fr_core_news_md"
 
 

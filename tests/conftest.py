@@ -36,9 +36,10 @@ def run_blank(blank_nlp):
     """Run the blank pipeline on a text with an optional publication date."""
     import datetime as dt
 
-    def run(text: str, published: str | None = None):
+    def run(text: str, published: str | None = None, url: str | None = None):
         doc = blank_nlp.make_doc(text)
         doc._.ie_published = dt.date.fromisoformat(published) if published else None
+        doc._.ie_url = url
         return blank_nlp(doc)
 
     return run

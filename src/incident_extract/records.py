@@ -76,6 +76,7 @@ def extract_many(
                 continue
             doc = nlp.make_doc(article.text)
             doc._.ie_published = article.published
+            doc._.ie_url = article.url
             yield doc, article
 
     pipe = nlp.pipe(docs(), as_tuples=True, batch_size=settings.batch_size, n_process=settings.workers)

@@ -35,7 +35,14 @@ ALLOWED_VALUES: dict[str, set[str] | None] = {
     "counts": {"people", "base", "affected", "earlier"},
     "threat_actors": None,  # free names
     "responders": None,
-    "incident_cues": {"incident", "victim_trigger", "not_incident", "attacker"},
+    "incident_cues": {
+        "incident",
+        "victim_trigger",
+        "not_incident",
+        "attacker",
+        "exercise_headline",
+        "not_real",
+    },
 }
 TERM_FIELDS = (
     "attack_types",

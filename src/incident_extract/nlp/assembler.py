@@ -18,6 +18,7 @@ from .. import models
 from ..rules_io import fold, load_vocabulary
 from .cues import cue_regex, cues_by_entry, cues_by_value
 from .extensions import SPAN_KEYS, guarded
+from .framing import framed_as_exercise
 from .sentences import all_sentences, sentence_bounds, sentence_index, sentence_of, sentence_text, text_of
 from .victims import STOP_NAMES, _proper_run
 
@@ -246,7 +247,7 @@ class _IncidentBuilder:
         Needs a victim and, in a victim's sentence, an incident cue that is not part of an
         exercise or simulation.
         """
-        if not victims:
+        if not victims or framed_as_exercise(self.doc):
             return False
         exercise = cues_by_value("assertion")["exercise"]
         incident = self.a.incident_cues["incident"]

@@ -1,0 +1,61 @@
+"""How the article frames itself: its headline, and whether the whole story is an exercise.
+
+The headline is the first line of the text (the title, put there by ``clean.with_headline``)
+and, for pages fetched without a title, the words of the URL's slug
+(``/une-cyberattaque-simulee-pour-tester-de-futurs-ingenieurs/``): press URLs spell out the
+headline, and it is the one place where a narrated simulation says it is one.
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import unquote, urlparse
+
+from spacy.tokens import Doc
+
+from ..rules_io import fold
+from .cues import cues_by_value
+from .sentences import all_sentences, text_of
+
+SLUG_WORD = re.compile(r"[^\W\d_]{2,}")
+ID_LIKE = re.compile(r"^(?:[0-9a-f]{8,}|\d+|[a-z]\d+)$")
+
+
+def url_slug(url: str | None) -> str:
+    """The words of the URL path's most wordy segment: ``cyberattaque ministere sports``.
+
+    Segments with fewer than three hyphenated words (``actualites``, ``2017``) are not slugs.
+    """
+    if not url:
+        return ""
+    path = unquote(urlparse(url).path)
+    best: list[str] = []
+    for segment in path.split("/"):
+        segment = re.sub(r"\.\w{2,5}$", "", segment)
+        parts = [p for p in re.split(r"[-_+]+", segment) if p and not ID_LIKE.match(p.lower())]
+        words = [p for p in parts if SLUG_WORD.fullmatch(p)]
+        if len(words) >= 3 and len(words) > len(best):
+            best = words
+    return " ".join(best)
+
+
+def headline(doc: Doc) -> str:
+    """Accent-folded headline: the first sentence of the text, then the URL slug's words."""
+    sentences = all_sentences(doc)
+    first = text_of(doc)[slice(*sentences[0])] if sentences else ""
+    return fold(f"{first}\n{url_slug(doc._.ie_url)}")
+
+
+QUOTES = re.compile(r"[«»\"“”]")
+
+
+def framed_as_exercise(doc: Doc) -> bool:
+    """A story told as an exercise: the headline says the attack is simulated (« cyberattaque
+    simulée », « exercice de cyberattaque »), or the text says the victim was not the real one
+    (« il ne s'agissait pas du « vrai » hôpital », « ce n'était qu'un exercice »). Then nothing in
+    the article is an incident, however vivid the narration before the reveal."""
+    cues = cues_by_value("incident_cues")
+    if cues["exercise_headline"].search(headline(doc)):
+        return True
+    unquoted = re.sub(r"\s+", " ", fold(QUOTES.sub(" ", text_of(doc))))
+    return bool(cues["not_real"].search(unquoted))

@@ -1,0 +1,60 @@
+"""The article's framing: URL slugs as headlines, and stories that turn out to be exercises."""
+
+import pytest
+
+from incident_extract.nlp.framing import framed_as_exercise, url_slug
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        (
+            "https://www.exemple-presse.fr/2023/05/12/la-clinique-du-parc-visee-par-une-cyberattaque/",
+            "la clinique du parc visee par une cyberattaque",
+        ),
+        (
+            "https://www.journal.fr/actualites/4412345/rancongiciel-a-la-mairie-de-brest_8876.html",
+            "rancongiciel la mairie de brest",
+        ),
+        ("https://www.journal.fr/economie/article.php?id=3", ""),
+        ("https://www.journal.fr/", ""),
+        (None, ""),
+    ],
+)
+def test_url_slug_words(url, expected):
+    assert url_slug(url).lower() == expected
+
+
+NARRATED_ATTACK = (
+    "Le téléphone sonne à 8 heures. La clinique des Tilleuls a été piratée dans la nuit et les dossiers "
+    "des patients sont inaccessibles. Le directeur décide de passer en mode dégradé. "
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "url"),
+    [
+        (NARRATED_ATTACK + "Heureusement, ce n'était qu'un exercice organisé par l'agence régionale.", None),
+        (NARRATED_ATTACK + "Il ne s'agissait pas de la « vraie » clinique, mais d'une maquette.", None),
+        (NARRATED_ATTACK, "https://www.ouest-journal.fr/2022/03/01/une-cyberattaque-simulee-au-lycee-technique/"),
+        ("Exercice de cyberattaque à la clinique des Tilleuls\n" + NARRATED_ATTACK, None),
+    ],
+)
+def test_story_framed_as_exercise_is_no_incident(run_blank, text, url):
+    doc = run_blank(text, "2022-03-01", url=url)
+    assert framed_as_exercise(doc)
+    assert not doc._.ie_is_incident
+
+
+@pytest.mark.parametrize(
+    ("text", "url"),
+    [
+        (NARRATED_ATTACK + "L'établissement avait mené un exercice de crise l'an dernier.", None),
+        (NARRATED_ATTACK + "Ce n'est pas la première fois que la clinique est visée.", None),
+        (NARRATED_ATTACK, "https://www.ouest-journal.fr/2022/03/01/la-clinique-des-tilleuls-piratee/"),
+    ],
+)
+def test_real_attack_mentioning_an_exercise_stays_an_incident(run_blank, text, url):
+    doc = run_blank(text, "2022-03-01", url=url)
+    assert not framed_as_exercise(doc)
+    assert doc._.ie_is_incident

@@ -36,7 +36,10 @@ NARRATED_ATTACK = (
     [
         (NARRATED_ATTACK + "Heureusement, ce n'était qu'un exercice organisé par l'agence régionale.", None),
         (NARRATED_ATTACK + "Il ne s'agissait pas de la « vraie » clinique, mais d'une maquette.", None),
-        (NARRATED_ATTACK, "https://www.ouest-journal.fr/2022/03/01/une-cyberattaque-simulee-au-lycee-technique/"),
+        (
+            NARRATED_ATTACK,
+            "https://www.ouest-journal.fr/2022/03/01/une-cyberattaque-simulee-au-lycee-technique/",
+        ),
         ("Exercice de cyberattaque à la clinique des Tilleuls\n" + NARRATED_ATTACK, None),
     ],
 )

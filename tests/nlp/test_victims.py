@@ -107,3 +107,40 @@ def test_an_unnamed_mairie_takes_the_headline_town(run_blank):
     assert [(v.text, v._.ie_value) for v in doc.spans["ie_victims"]] == [
         ("mairie", "mairie de Plounévez-Quintin")
     ]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "La société Transalp a détecté samedi une intrusion dans son système d'information.",
+            ["société Transalp"],
+        ),
+        (
+            "La mutuelle Harmonia a constaté un accès non autorisé à son portail adhérents.",
+            ["mutuelle Harmonia"],
+        ),
+        (
+            "(AFP) - La société Berthier a intercepté dans la nuit de vendredi une cyberattaque ciblée sur ses usines.",
+            ["société Berthier"],
+        ),
+        (
+            "PARIS (Reuters) — Le groupe Vallon indique avoir détecté une activité suspecte sur ses serveurs.",
+            ["groupe Vallon"],
+        ),
+    ],
+)
+def test_victim_that_detected_the_attack_on_itself(run_blank, text, expected):
+    assert victims(run_blank(text)) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "L'éditeur Check Point a détecté une campagne de piratage visant les hôpitaux européens.",
+        "Le groupe Dumont a détecté une cyberattaque contre un de ses sous-traitants.",
+        "La société Transalp a détecté une hausse des demandes de devis.",
+    ],
+)
+def test_detecting_an_attack_on_others_is_no_victim(run_blank, text):
+    assert victims(run_blank(text)) == []

@@ -195,7 +195,28 @@ RIGHT_EVENT = re.compile(
     r"avaient\s+pu|auraient\s+pu)?\s*(?:ete|etre)\s+(?:derobees|volees|exposees|piratees|exfiltrees|compromises|"
     r"publiees|divulguees|derobe|vole|subtilisees|aspirees|siphonnees)"
 )
-CLAUSE_START = re.compile(r"(?:^|[.;:!?\n]|,\s)\s*(?:[\w'-]+\s*){0,2}$")
+# the subject that detected, stopped or found an attack on itself: « X a détecté une intrusion », « X a
+# intercepté dans la nuit une cyberattaque ciblée sur ses sites »; not a vendor that spots an attack
+# on others (« ... une campagne visant les hôpitaux »)
+RIGHT_DETECTION = re.compile(
+    r"^\s*(?:,[^,;:.]{1,45},)?\s*(?:"
+    + _AUX_AVOIR
+    + r"|dit\s+avoir|indique\s+avoir|explique\s+avoir)\s+"
+    + _ADVERBS
+    + r"(?:detecte|intercepte|constate|repere|identifie|decele|decouvert|deplore|stoppe|bloque|endigue|contenu)"
+    r"\s+[^.;]{0,80}?\b(?:une?|des|l'|la|les|plusieurs)\s+(?:[\w-]+\s+){0,2}?"
+    r"(?:cyber-?\s?attaques?|attaques?\s+(?:informatiques?|malveillantes?|cyber)|intrusions?|piratages?|"
+    r"rancongiciels?|ransomwares?|activites?\s+(?:suspectes?|anormales?|inhabituelles?|malveillantes?)|"
+    r"tentatives?\s+d'(?:intrusion|acces\s+non\s+autorises?|acces\s+frauduleux)|acces\s+(?:non\s+autorises?|"
+    r"frauduleux|illegitimes?)|fuites?\s+de\s+donnees|compromissions?|incidents?\s+de\s+cybersecurite)"
+    r"(?!\s+(?:visant|contre|chez|touchant|ciblant|ayant\s+(?:touche|vise)|dont\s+(?:a|ont)\s+ete)"
+    r"\s+(?!ses\b|son\b|sa\b|leurs?\b))"
+)
+# a clause begins: after strong punctuation, a comma, or a wire-service dateline (« (AFP) - », « PARIS
+# (Reuters) — »), give or take two words (« Vendredi, la société X »)
+CLAUSE_START = re.compile(
+    r"(?:^|[.;:!?\n]|,\s|^\s*(?:[\w'-]+\s+){0,2}\([^)]{1,30}\)\s*[-–—]?\s*)\s*(?:[\w'-]+\s*){0,2}$"
+)
 LEFT_ROLE = re.compile(
     r"(?:"
     r"(?:cyber-?attaques?|attaques?(?:\s+informatiques?)?|piratages?|intrusions?|fuites?\s+de\s+donnees|"
@@ -465,7 +486,7 @@ class VictimFinder:
             return bool(RIGHT_ROLE.match(right) and INCIDENT_WORDS.search(sentence))
         if RIGHT_ROLE.match(right):
             return True
-        if RIGHT_EVENT.match(right) and CLAUSE_START.search(left):
+        if (RIGHT_EVENT.match(right) or RIGHT_DETECTION.match(right)) and CLAUSE_START.search(left):
             return True
         if LEFT_ROLE.search(left):
             return bool(INCIDENT_WORDS.search(fold(text_of(doc)[sent_start:sent_end])))
@@ -594,7 +615,7 @@ def _is_place(span: Span) -> bool:
 
 
 def _trim(doc: Doc, start: int, end: int) -> tuple[int, int]:
-    while start < end and doc[start].lower_ in ARTICLES:
+    while start < end and (doc[start].lower_ in ARTICLES or (doc[start].is_punct and doc[start].text != "(")):
         start += 1
     while end > start and (doc[end - 1].is_punct and doc[end - 1].text not in (")",)):
         end -= 1

@@ -36,6 +36,20 @@ def test_vocabulary_ids(run_blank, text, label, expected):
     assert ids(run_blank(text), label) == expected
 
 
+@pytest.mark.parametrize(
+    ("text", "insurance"),
+    [
+        ("Les données de 40 000 assurés ont fuité.", True),
+        ("Les assurées de la caisse ont reçu un courrier.", True),
+        ("Le groupe a assuré que les données étaient intactes.", False),
+    ],
+)
+def test_insured_people_not_the_verb_assurer(run_blank, text, insurance):
+    doc = run_blank(text)
+    found = {s.id_ for s in doc.spans["ie_terms"] if s.label_ == "sectors"}
+    assert ("sector.assurance" in found) is insurance
+
+
 def test_acronym_keeps_its_case(run_blank):
     doc = run_blank("Cette fuite concerne des patients âgés de 10 ans et plus.")
     assert ids(doc, "authorities") == set()

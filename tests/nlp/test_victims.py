@@ -144,3 +144,25 @@ def test_victim_that_detected_the_attack_on_itself(run_blank, text, expected):
 )
 def test_detecting_an_attack_on_others_is_no_victim(run_blank, text):
     assert victims(run_blank(text)) == []
+
+
+BODY_WITHOUT_ROLE = (
+    "Les équipes du ministère de la Culture travaillent depuis lundi à rétablir les services. "
+    "Une enquête a été ouverte après l'exfiltration de fichiers."
+)
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        ("https://www.journal.fr/actualites/cyberattaque-ministere-culture-donnees-4411", True),
+        ("https://www.journal.fr/eco/ministere-de-la-culture-services-coupes-apres-une-cyberattaque", True),
+        ("https://www.journal.fr/eco/le-ministere-de-la-culture-alerte-sur-une-cyberattaque", False),
+        ("https://www.journal.fr/eco/budget-2024-le-ministere-de-la-culture-recrute", False),
+        (None, False),
+    ],
+)
+def test_victim_named_by_the_url_slug(run_blank, url, expected):
+    doc = run_blank(BODY_WITHOUT_ROLE, "2024-03-01", url=url)
+    assert (victims(doc) == ["ministère de la Culture"]) is expected
+    assert doc._.ie_is_incident is expected

@@ -255,6 +255,8 @@ class _IncidentBuilder:
         for span in self.doc.spans.get(SPAN_KEYS["victims"], []):
             if span._.ie_status not in ACTIVE_STATUSES:
                 continue
+            if "headline_slug" in (span._.ie_rule or "") and incident.search(fold(text_of(self.doc))):
+                return True  # the headline says what happened to it; the body confirms an attack
             n = sentence_index(span)
             # the victim's sentence, or the one before (« Une cyberattaque a eu lieu jeudi. Elle touche X. »)
             for sentence in (

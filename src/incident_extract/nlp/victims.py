@@ -18,6 +18,7 @@ from spacy.tokens import Doc, Span
 
 from ..rules_io import fold, load_dependency_rules, load_vocabulary
 from .extensions import SPAN_KEYS, guarded
+from .framing import url_slug
 from .sentences import sentence_index, sentence_of, sentence_starts, starts_sentence, text_of
 
 ARTICLES = {
@@ -288,6 +289,7 @@ class VictimFinder:
         candidates = self._candidates(doc, excluded)
         self.syntactic_roles = self._dependency_roles(doc)
         victims = self._with_role(doc, candidates)
+        victims = self._with_headline_victim(doc, candidates, victims)
         self._link_fuller_names(victims, candidates)
         doc.spans[SPAN_KEYS["victims"]] = victims
         return doc
@@ -304,6 +306,33 @@ class VictimFinder:
             for conj in doc[victim].conjuncts:  # « A et B ont été ciblés »
                 roles.setdefault(conj.i, rule_id)
         return roles
+
+    def _with_headline_victim(self, doc: Doc, candidates: list[Span], victims: list[Span]) -> list[Span]:
+        """The organisation the URL slug names as hit, when the page has no title in the text:
+        ``/cyberattaque-ministere-sports-donnees/`` or ``/lacroix-sites-fermes-apres-une-cyber-attaque/``
+        make the body's « ministère des Sports » or « Lacroix » a victim, at its first mention
+        with a proper name (a town is never one this way)."""
+        slug = fold(url_slug(doc._.ie_url))
+        if not slug or not INCIDENT_WORDS.search(slug):
+            return victims
+        slug_tokens = _content_tokens(slug)
+        taken = {(v.start, v.end) for v in victims}
+        named = {frozenset(_content_tokens(fold(v.text))) for v in victims}
+        for span in candidates:
+            if (span.start, span.end) in taken or _is_place(span) or not _good_name(span):
+                continue
+            if span._.ie_rule in ("victims.ner_loc", "victims.ner_per") or not _proper_tokens(span):
+                continue
+            tokens = _content_tokens(fold(span.text))
+            if not tokens or any(set(tokens) <= other for other in named):
+                continue
+            at = _find_run(slug_tokens, tokens)
+            if at is None or not _slug_role(slug_tokens, at, len(tokens)):
+                continue
+            span._.ie_rule = f"{span._.ie_rule}+headline_slug"
+            victims.append(span)
+            named.add(frozenset(tokens))
+        return sorted(victims, key=lambda s: s.start)
 
     def _link_fuller_names(self, victims: list[Span], candidates: list[Span]) -> None:
         """« le centre Saint-Jean » after « le centre d'oncologie Saint-Jean »: one victim, named in
@@ -491,6 +520,35 @@ class VictimFinder:
         if LEFT_ROLE.search(left):
             return bool(INCIDENT_WORDS.search(fold(text_of(doc)[sent_start:sent_end])))
         return False
+
+
+SLUG_STOP = {"le", "la", "les", "l", "de", "du", "des", "d", "un", "une", "a", "au", "aux", "et", "en"}
+SLUG_NOT_VICTIM = re.compile(
+    r"^(?:alerte|previent|met|mettent|conseille|lance|revendique|publie|selon|rapport|etude|explique|"
+    r"condamne|arrete|demantele|aide|accompagne|corrige|alertent|recrute)$"
+)
+
+
+def _content_tokens(folded: str) -> list[str]:
+    return [t for t in re.findall(r"[a-z0-9]+", folded) if t not in SLUG_STOP]
+
+
+def _find_run(tokens: list[str], run: list[str]) -> int | None:
+    for i in range(len(tokens) - len(run) + 1):
+        if tokens[i : i + len(run)] == run:
+            return i
+    return None
+
+
+def _slug_role(tokens: list[str], at: int, length: int) -> bool:
+    """In a slug without its little words, a name is the victim when an attack word comes right
+    before it (« cyberattaque ministere sports ») or a few words after it and the name is not the
+    subject of a warning or a claim (« lacroix sites fermes apres cyber attaque »)."""
+    attack = [i for i, t in enumerate(tokens) if INCIDENT_WORDS.match(t)]
+    after = at + length
+    if any(SLUG_NOT_VICTIM.match(t) for t in tokens[after : after + 2]):
+        return False
+    return any(at - 2 <= i < at or after <= i <= after + 5 for i in attack)
 
 
 def _lowercase_complement(doc: Doc, i: int) -> int:

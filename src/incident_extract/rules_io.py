@@ -71,6 +71,9 @@ class VocabularyEntry(BaseModel):
     not_followed_by: list[str] = []
     context_window: int | None = Field(default=None, ge=10, le=300)
     """Look for the context words within this many characters of the term, not the whole sentence."""
+    standalone: bool = False
+    """Organisations: the noun names one institution by itself after a definite article
+    (« la présidence », « le gouvernement »), without a proper name after it."""
 
     @field_validator("terms")
     @classmethod

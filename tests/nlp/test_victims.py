@@ -166,3 +166,29 @@ def test_victim_named_by_the_url_slug(run_blank, url, expected):
     doc = run_blank(BODY_WITHOUT_ROLE, "2024-03-01", url=url)
     assert (victims(doc) == ["ministère de la Culture"]) is expected
     assert doc._.ie_is_incident is expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "Une cyberattaque a visé les sites des services publics maliens : même la présidence a été touchée.",
+            ["services publics maliens", "présidence"],
+        ),
+        ("Le site du gouvernement béninois a été piraté mardi.", ["gouvernement béninois"]),
+    ],
+)
+def test_institution_named_by_its_noun_alone(run_blank, text, expected):
+    assert victims(run_blank(text)) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Le gouvernement a annoncé un plan contre les cyberattaques.",
+        "Un service public a été visé, sans plus de précision.",
+        "La présidence du club a changé après l'assemblée générale.",
+    ],
+)
+def test_institution_noun_without_role_or_with_indefinite_article(run_blank, text):
+    assert victims(run_blank(text)) == []

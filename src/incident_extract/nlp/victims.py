@@ -41,6 +41,7 @@ ARTICLES = {
     "sa",
     "ses",
 }
+DEFINITE = {"le", "la", "les", "l'", "l’", "du", "des", "au", "aux"}
 CONNECTORS = {
     "de",
     "du",
@@ -370,7 +371,7 @@ class VictimFinder:
         kinds.sort(key=lambda s: (s.id_ == "org.generique", -(s.end - s.start)))  # specific kinds first
         for span in kinds:
             entry = self.organisations.entry(span.id_)
-            candidate = self._extend(doc, span)
+            candidate = self._extend(doc, span, entry.standalone)
             if candidate is None and span.text.lower() in MUNICIPAL_NOUNS and (town := _headline_town(doc)):
                 # « le site de la mairie paralysé » in an article about one town: the town's mairie
                 unnamed = Span(doc, span.start, span.end, label="organization", span_id=span.id_)
@@ -384,7 +385,7 @@ class VictimFinder:
             if span.start > 0 and doc[span.start - 1].lower_ in (
                 "un",
                 "une",
-                "des",
+                *(() if entry.standalone else ("des",)),  # « les sites des services publics »
                 "plusieurs",
                 "certains",
                 "certaines",
@@ -423,8 +424,10 @@ class VictimFinder:
                 taken.update(range(span.start, span.end))
         return sorted(kept, key=lambda s: s.start)
 
-    def _extend(self, doc: Doc, kind: Span) -> tuple[int, int] | None:
-        """``mairie`` -> ``mairie de Chaville``; None when no name follows a common noun."""
+    def _extend(self, doc: Doc, kind: Span, standalone: bool = False) -> tuple[int, int] | None:
+        """``mairie`` -> ``mairie de Chaville``; None when no name follows a common noun, unless
+        the noun names one institution by itself (``la présidence``, ``les services publics
+        sénégalais``: ``standalone`` in the vocabulary)."""
         i = kind.end
         while (
             i < len(doc)
@@ -464,6 +467,8 @@ class VictimFinder:
             return kind.start, kind.end
         if text.isupper() and len(text) >= 3 and text not in NEEDS_COMPLEMENT:
             return kind.start, kind.end
+        if standalone and kind.start > 0 and doc[kind.start - 1].lower_ in DEFINITE:
+            return kind.start, i
         return None
 
     def _with_role(self, doc: Doc, candidates: list[Span]) -> list[Span]:

@@ -30,6 +30,7 @@ ALLOWED_VALUES: dict[str, set[str] | None] = {
     "authorities": set(typing.get_args(models.AuthorityId)),
     "sectors": set(typing.get_args(models.SectorId)),
     "organisations": {*typing.get_args(models.SectorId), "none"},
+    "people_groups": {"group"},
     "assertion": {"negated", "possible", "claimed", "exercise", "pseudo", "hypothetical"},
     "date_roles": set(typing.get_args(models.DateRole)),
     "counts": {"people", "base", "affected", "earlier"},
@@ -52,6 +53,7 @@ TERM_FIELDS = (
     "threat_actors",
     "responders",
     "organisations",
+    "people_groups",
     "sectors",
 )
 """Vocabularies matched by the span ruler; the others are cue lists read by components."""

@@ -37,6 +37,18 @@ def test_vocabulary_ids(run_blank, text, label, expected):
 
 
 @pytest.mark.parametrize(
+    "text",
+    [
+        "La caisse ne demande jamais vos coordonnées bancaires ni votre numéro de sécurité sociale par SMS.",
+        "Le faux message vise à récupérer les identifiants et les coordonnées bancaires des victimes.",
+    ],
+)
+def test_data_an_impostor_asks_for_is_not_leaked(run_blank, text):
+    doc = run_blank(text)
+    assert ids(doc, "data_leaked", "confirmed") == set()
+
+
+@pytest.mark.parametrize(
     ("text", "insurance"),
     [
         ("Les données de 40 000 assurés ont fuité.", True),

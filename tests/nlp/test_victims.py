@@ -192,3 +192,40 @@ def test_institution_named_by_its_noun_alone(run_blank, text, expected):
 )
 def test_institution_noun_without_role_or_with_indefinite_article(run_blank, text):
     assert victims(run_blank(text)) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "Ces derniers jours, des Français ont reçu un SMS semblant provenir de leur banque. "
+            "Il s'agit d'une tentative d'hameçonnage.",
+            ["des Français"],
+        ),
+        (
+            "Des milliers d'usagers ont été victimes d'une escroquerie au faux conseiller.",
+            ["Des milliers d'usagers"],
+        ),
+        (
+            "De nombreux contribuables ont reçu un faux courriel des impôts leur promettant un remboursement.",
+            ["De nombreux contribuables"],
+        ),
+    ],
+)
+def test_the_public_hit_by_a_fraud_campaign(run_blank, text, expected):
+    doc = run_blank(text)
+    assert victims(doc) == expected
+    assert {s._.ie_kind for s in doc.spans["ie_victims"]} == {"group"}
+    assert doc._.ie_is_incident
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Les clients ont reçu un courrier les informant d'une hausse des tarifs.",
+        "Des Français ont reçu leur nouvelle carte Vitale cette semaine.",
+        "Des usagers ont reçu un SMS annonçant des travaux sur la ligne.",
+    ],
+)
+def test_people_receiving_a_message_without_fraud_are_no_victims(run_blank, text):
+    assert victims(run_blank(text)) == []

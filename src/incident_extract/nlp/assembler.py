@@ -19,7 +19,15 @@ from ..rules_io import fold, load_vocabulary
 from .cues import cue_regex, cues_by_entry, cues_by_value
 from .extensions import SPAN_KEYS, guarded
 from .framing import framed_as_exercise
-from .sentences import all_sentences, sentence_bounds, sentence_index, sentence_of, sentence_text, text_of
+from .sentences import (
+    all_sentences,
+    paragraph_of,
+    sentence_bounds,
+    sentence_index,
+    sentence_of,
+    sentence_text,
+    text_of,
+)
 from .victims import STOP_NAMES, _proper_run
 
 LOCATION_STOP = {
@@ -258,10 +266,13 @@ class _IncidentBuilder:
             if "headline_slug" in (span._.ie_rule or "") and incident.search(fold(text_of(self.doc))):
                 return True  # the headline says what happened to it; the body confirms an attack
             n = sentence_index(span)
-            # the victim's sentence, or the one before (« Une cyberattaque a eu lieu jeudi. Elle touche X. »)
-            for sentence in (
-                fold(text_of(self.doc)[slice(*sentences[k])]) for k in (n, n - 1) if 0 <= k < len(sentences)
-            ):
+            # the victim's sentence, or the one before (« Une cyberattaque a eu lieu jeudi. Elle touche X. »);
+            # for a group that received a message, its paragraph (« ... ont reçu un SMS : « Votre carte
+            # est prête » ... Il s'agit d'hameçonnage. »)
+            scopes = [text_of(self.doc)[slice(*sentences[k])] for k in (n, n - 1) if 0 <= k < len(sentences)]
+            if span._.ie_kind == "group":
+                scopes.append(paragraph_of(self.doc, span.start_char))
+            for sentence in map(fold, scopes):
                 if incident.search(sentence) and not exercise.search(sentence):
                     return True
         return False
@@ -285,7 +296,7 @@ class _IncidentBuilder:
             out.append(
                 models.Victim(
                     name=name,
-                    kind="organization",
+                    kind=span._.ie_kind or "organization",
                     evidence=self.evidence(span),
                     rule=self._rule(span),
                     status=self._status(span),

@@ -74,3 +74,11 @@ def starts_sentence(token) -> bool:
     if k < len(starts) and starts[k] == token.idx:
         return True
     return not text_of(doc)[: token.idx].strip() or text_of(doc)[: token.idx].rstrip()[-1:] in '.!?\n:«"“—–-'
+
+
+def paragraph_of(doc: Doc, char: int) -> str:
+    """The paragraph (text between line breaks) holding character ``char``."""
+    text = text_of(doc)
+    start = text.rfind("\n", 0, char) + 1
+    end = text.find("\n", char)
+    return text[start : end if end != -1 else len(text)]

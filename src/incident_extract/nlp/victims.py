@@ -17,9 +17,10 @@ from spacy.matcher import DependencyMatcher
 from spacy.tokens import Doc, Span
 
 from ..rules_io import fold, load_dependency_rules, load_vocabulary
+from .cues import cue_regex
 from .extensions import SPAN_KEYS, guarded
 from .framing import url_slug
-from .sentences import sentence_index, sentence_of, sentence_starts, starts_sentence, text_of
+from .sentences import all_sentences, sentence_index, sentence_of, sentence_starts, starts_sentence, text_of
 
 ARTICLES = {
     "le",
@@ -280,6 +281,8 @@ class VictimFinder:
         self.organisations = load_vocabulary("organisations")
         self.dependency_matcher = DependencyMatcher(nlp.vocab, validate=True)
         self.victim_positions: dict[str, int] = {}
+        groups = load_vocabulary("people_groups")
+        self.group_context = cue_regex(groups.context, prefixes=False)
         for rule in load_dependency_rules().patterns:
             self.dependency_matcher.add(rule.id, [list(rule.pattern)])
             self.victim_positions[rule.id] = rule.victim_position
@@ -291,6 +294,7 @@ class VictimFinder:
         self.syntactic_roles = self._dependency_roles(doc)
         victims = self._with_role(doc, candidates)
         victims = self._with_headline_victim(doc, candidates, victims)
+        victims = sorted(victims + self._people_groups(doc), key=lambda s: s.start)
         self._link_fuller_names(victims, candidates)
         doc.spans[SPAN_KEYS["victims"]] = victims
         return doc
@@ -334,6 +338,32 @@ class VictimFinder:
             victims.append(span)
             named.add(frozenset(tokens))
         return sorted(victims, key=lambda s: s.start)
+
+    def _people_groups(self, doc: Doc) -> list[Span]:
+        """« des Français ont reçu un SMS frauduleux », « des milliers d'usagers ont été victimes
+        d'une arnaque »: the public hit by a campaign, named with its quantifier, kind ``group``."""
+        context = self.group_context
+        groups: list[Span] = []
+        sentences = all_sentences(doc)
+        for span in doc.spans.get(SPAN_KEYS["terms"], []):
+            if span.label_ != "people_groups":
+                continue
+            start = _group_quantifier_start(doc, span.start)
+            if start is None:
+                continue
+            n = sentence_index(span)
+            sent_end = sentences[n][1] if n < len(sentences) else len(text_of(doc))
+            right = fold(text_of(doc)[span.end_char : min(sent_end, span.end_char + 120)])
+            if not GROUP_ROLE.match(right):
+                continue
+            scope = fold(text_of(doc)[slice(sentences[n][0], sentences[min(n + 1, len(sentences) - 1)][1])])
+            if not context.search(scope):
+                continue
+            group = Span(doc, start, span.end, label="group", span_id=span.id_)
+            group._.ie_kind = "group"
+            group._.ie_rule = "victims.people_group"
+            groups.append(group)
+        return groups
 
     def _link_fuller_names(self, victims: list[Span], candidates: list[Span]) -> None:
         """« le centre Saint-Jean » after « le centre d'oncologie Saint-Jean »: one victim, named in
@@ -525,6 +555,42 @@ class VictimFinder:
         if LEFT_ROLE.search(left):
             return bool(INCIDENT_WORDS.search(fold(text_of(doc)[sent_start:sent_end])))
         return False
+
+
+# the quantifier before a group noun: « des Français », « de nombreux usagers », « des milliers de
+# clients », « plusieurs centaines d'abonnés »; a definite « les clients » is a base, not a count
+GROUP_QUANTIFIERS = (
+    ("des",),
+    ("de", "nombreux"),
+    ("de", "nombreuses"),
+    ("nombreux",),
+    ("nombreuses",),
+    ("plusieurs",),
+    ("certains",),
+    ("certaines",),
+)
+GROUP_MULTIPLIERS = {"milliers", "centaines", "dizaines", "millions"}
+GROUP_ROLE = re.compile(
+    r"^\s*(?:,[^,;:.]{1,45},)?\s*(?:ont|auraient|avaient|ont\s+deja|ont\s+recemment|recoivent|auraient\s+deja)?\s*"
+    r"(?:recu|recoivent|ete\s+destinataires|ete\s+victimes?|ete\s+vises|ete\s+visees|ete\s+cibles|ete\s+ciblees|"
+    r"ete\s+escroques|ete\s+pieges|ete\s+piegees|ete\s+abuses|ete\s+contactes|ete\s+appeles|se\s+sont\s+fait\s+pieger|"
+    r"sont\s+vises|sont\s+visees|sont\s+cibles|sont\s+ciblees|sont\s+victimes)\b"
+)
+
+
+def _group_quantifier_start(doc: Doc, i: int) -> int | None:
+    """Start of « des » / « de nombreux » / « des milliers de » before token ``i``, else None."""
+    j = i
+    if j >= 2 and doc[j - 1].lower_ in ("de", "d'", "d’") and doc[j - 2].lower_ in GROUP_MULTIPLIERS:
+        j -= 2  # « milliers de »
+        if j >= 1 and doc[j - 1].lower_ in ("des", "plusieurs", "quelques"):
+            return j - 1
+        return None
+    for words in GROUP_QUANTIFIERS:
+        k = j - len(words)
+        if k >= 0 and tuple(t.lower_ for t in doc[k:j]) == words:
+            return k
+    return None
 
 
 SLUG_STOP = {"le", "la", "les", "l", "de", "du", "des", "d", "un", "une", "a", "au", "aux", "et", "en"}

@@ -110,3 +110,20 @@ def test_an_earlier_incident_named_for_comparison_is_split_off(nlp):
         ["quotidien L'Écho de Bretagne"],
     ]
     assert [i.attack_date.value.isoformat() for i in record.incidents] == ["2020-11-21", "2020-11-18"]
+
+
+def test_the_url_slug_frames_an_exercise(nlp):
+    text = TEXT.replace("Saint-Malo : la clinique de la Rance victime d'un rançongiciel\n\n", "")
+    url = "https://www.ouest-journal.fr/2024/10/21/une-cyberattaque-simulee-a-la-clinique-de-la-rance/"
+    assert extract_article(text, published="2024-10-21", nlp=nlp).is_incident
+    assert not extract_article(text, published="2024-10-21", url=url, nlp=nlp).is_incident
+
+
+@pytest.mark.parametrize(("word", "place"), [("Saint-Malo", True), ("LeMagIT", False), ("ARS", False)])
+def test_brands_and_acronyms_are_not_places(nlp, word, place):
+    from spacy.tokens import Span
+
+    from incident_extract.nlp.assembler import _looks_like_place
+
+    doc = nlp.make_doc(f"Le site {word} a été visé.")
+    assert _looks_like_place(Span(doc, 2, 3, label="LOC")) is place

@@ -49,6 +49,31 @@ def test_data_an_impostor_asks_for_is_not_leaked(run_blank, text):
 
 
 @pytest.mark.parametrize(
+    "text",
+    [
+        "La plateforme a été mise en maintenance afin d'éviter toute fuite de données.",
+        "Par précaution, les serveurs ont été coupés pour empêcher une intrusion.",
+    ],
+)
+def test_what_a_precaution_prevents_did_not_happen(run_blank, text):
+    doc = run_blank(text)
+    assert ids(doc, "attack_types", "confirmed") == set()
+
+
+@pytest.mark.parametrize(
+    ("text", "actors"),
+    [
+        ("Le logiciel gère l'agenda médical et la messagerie.", set()),
+        ("L'attaque est revendiquée par le groupe Agenda, aussi connu sous le nom de Qilin.", {"Qilin"}),
+    ],
+)
+def test_actor_names_that_are_common_words_need_a_qualifier(run_blank, text, actors):
+    doc = run_blank(text)
+    found = {s.id_ for s in doc.spans["ie_terms"] if s.label_ == "threat_actors"}
+    assert {f.split(".")[1].capitalize() for f in found} == actors
+
+
+@pytest.mark.parametrize(
     ("text", "insurance"),
     [
         ("Les données de 40 000 assurés ont fuité.", True),

@@ -229,3 +229,53 @@ def test_the_public_hit_by_a_fraud_campaign(run_blank, text, expected):
 )
 def test_people_receiving_a_message_without_fraud_are_no_victims(run_blank, text):
     assert victims(run_blank(text)) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "Le groupe Vallon fabrique des vannes à Lyon. Selon ses dirigeants, la demande est forte. "
+            "L'entreprise a été victime d'une cyberattaque lundi.",
+            "groupe Vallon",
+        ),
+        (
+            "Le fabricant de logiciels Medisoft compte 200 salariés. Dans un message, l'éditeur indique que, "
+            "dans la nuit, ses « équipes ont détecté des tentatives d'accès non autorisés ».",
+            "fabricant de logiciels Medisoft",
+        ),
+    ],
+)
+def test_generic_noun_stands_for_the_organisation_named_before(run_blank, text, expected):
+    doc = run_blank(text)
+    found = doc.spans["ie_victims"]
+    assert [s._.ie_value for s in found] == [expected]
+    assert found[0]._.ie_rule == "victims.anaphor"
+    assert doc._.ie_is_incident
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # « l'hôpital » does not stand for a company
+        "Le groupe Vallon fabrique des vannes. L'hôpital a été victime d'une cyberattaque lundi.",
+        # the newspaper that reports the story is no antecedent
+        "Selon Le Courrier Picard, l'entreprise a été victime d'une cyberattaque lundi.",
+        # nothing named before
+        "L'entreprise a été victime d'une cyberattaque lundi.",
+    ],
+)
+def test_generic_noun_without_a_fitting_antecedent_is_dropped(run_blank, text):
+    assert victims(run_blank(text)) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Le centre Cyberalpes ciblera aussi les PME de la région.", []),
+        ("Les pirates du groupe Nox frappent les hôpitaux.", []),
+        ("Le centre Cyberalpes, ciblé par des pirates, a coupé ses serveurs.", ["centre Cyberalpes"]),
+    ],
+)
+def test_only_participles_make_a_passive_role(run_blank, text, expected):
+    assert victims(run_blank(text)) == expected

@@ -460,8 +460,12 @@ class _IncidentBuilder:
             )
             if inside and not after_kind:
                 continue  # part of an organisation's own name (« Courrier de l'Ouest » is not a place here)
-            if not inside and any(fold(v.text).startswith(key + " ") for v in victim_spans):
-                continue  # « Akka » for « Akka Technologies »
+            if not inside and any(
+                name.startswith(key + " ") or (name == key and "ner_loc" not in (v._.ie_rule or ""))
+                for v in victim_spans
+                for name in (fold(v.text), fold(v._.ie_value or ""))
+            ):
+                continue  # « Akka » for « Akka Technologies »; « Weda », a victim the model took for a place
             if self.a.incident_cues["incident"].fullmatch(key):
                 continue
             sentence = fold(sentence_text(ent))
@@ -572,6 +576,9 @@ class _IncidentBuilder:
         return None
 
 
+CAMEL_CASE = re.compile(r"[a-zà-ÿ][A-ZÀ-Ý]")
+
+
 def _looks_like_place(ent: Span) -> bool:
     """Reject the model's frequent LOC mistakes: common nouns, acronyms, lowercase words."""
     text = ent.text.strip()
@@ -580,6 +587,8 @@ def _looks_like_place(ent: Span) -> bool:
     letters = [c for c in text if c.isalpha()]
     if all(c.isupper() for c in letters):
         return False  # HPL, TPC, AP-HM: organisations' acronyms; ABONNER: a page's button
+    if CAMEL_CASE.search(text):
+        return False  # LeMagIT, MediBoard: brands, not places
     if len(ent) == 1 and (ent[0].pos_ in ("NOUN", "ADJ", "VERB") or ent[0].is_stop):
         return False
     return ent.root.pos_ not in ("VERB",)

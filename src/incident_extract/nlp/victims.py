@@ -160,6 +160,8 @@ _PASSIVE = (
     r"(?:pirat|hack|vise|visee|touche|cible|attaque|frappe|paralyse|infecte|compromis|bloque|rançonne|"
     r"ranconne|perturbe|affecte|impacte|chiffre|pris\s+pour\s+cible|mis\s+a\s+l'arret|mis\s+hors\s+service|"
     r"a\s+l'arret|hors\s+service|hors\s+ligne|en\s+panne|inaccessible|indisponible)"
+    # participle endings only: « ciblée », « piratés »; not « ciblera », « frappent » (active voice)
+    r"(?:ee?s?|s)?(?![\w'])"
 )
 _WITH_AVOIR = r"(?:subi|essuye|fait\s+face|fait\s+l'objet|ete\s+victimes?|ete\s+la\s+cible|ete\s+cibles?\s+d)"
 _VICTIM_NOUN = r"(?:victimes?|la\s+cible|cibles?\s+d|subit|subissent|fait\s+face|font\s+face|fait\s+l'objet)"
@@ -202,7 +204,11 @@ RIGHT_EVENT = re.compile(
 # intercepté dans la nuit une cyberattaque ciblée sur ses sites »; not a vendor that spots an attack
 # on others (« ... une campagne visant les hôpitaux »)
 RIGHT_DETECTION = re.compile(
-    r"^\s*(?:,[^,;:.]{1,45},)?\s*(?:"
+    r"^\s*(?:,[^,;:.]{1,45},)?\s*"
+    # « X indique que, quelques heures plus tôt, ses équipes ont détecté ... »
+    r"(?:(?:indique|explique|precise|annonce|affirme|assure|confirme|reconnait|signale)\s+(?:que|qu')[^.;]{0,80}?"
+    r"(?:(?:ses|leurs)\s+[«\"“]?\s*(?:equipes|services|experts|techniciens|ingenieurs)(?:\s+[\w-]+)?|elle|il)\s+)?"
+    r"(?:"
     + _AUX_AVOIR
     + r"|dit\s+avoir|indique\s+avoir|explique\s+avoir)\s+"
     + _ADVERBS
@@ -410,6 +416,13 @@ class VictimFinder:
                 unnamed._.ie_rule = "victims.unnamed_municipality"
                 found.setdefault((span.start, span.end), unnamed)
                 continue
+            if candidate is None and _is_anaphor(doc, span):
+                # « l'éditeur », « la société »: a definite generic noun standing for a named organisation
+                anaphor = Span(doc, span.start, span.end, label="organization", span_id=span.id_)
+                anaphor._.ie_sector = None if entry.value == "none" else entry.value
+                anaphor._.ie_rule = "victims.anaphor"
+                found.setdefault((span.start, span.end), anaphor)
+                continue
             if candidate is None or candidate in found:
                 continue
             if span.start > 0 and doc[span.start - 1].lower_ in (
@@ -507,6 +520,11 @@ class VictimFinder:
             if not _good_name(span):
                 continue
             if self._has_role(doc, span):
+                if span._.ie_rule.startswith("victims.anaphor"):
+                    antecedent = _antecedent(span, candidates)
+                    if antecedent is None:
+                        continue
+                    span._.ie_value = antecedent.text
                 victims.append(span)
         # coordination: A et B ont été ciblés / victimes : A, B et C
         names = {(v.start, v.end) for v in victims}
@@ -620,6 +638,55 @@ def _slug_role(tokens: list[str], at: int, length: int) -> bool:
     if any(SLUG_NOT_VICTIM.match(t) for t in tokens[after : after + 2]):
         return False
     return any(at - 2 <= i < at or after <= i <= after + 5 for i in attack)
+
+
+GENERIC_KINDS = {"org.generique", "org.commerce"}
+ANAPHOR_DETERMINERS = {"le", "la", "l'", "l’", "cette", "ce", "cet"}
+
+
+def _is_anaphor(doc: Doc, kind: Span) -> bool:
+    """« l'éditeur », « la société », « cet hôpital »: a singular generic noun with a definite or
+    demonstrative article, and no name after it."""
+    text = kind.text
+    return (
+        kind.start > 0
+        and doc[kind.start - 1].lower_ in ANAPHOR_DETERMINERS
+        and text.islower()
+        and not text.endswith(("s", "x"))
+        and text not in MUNICIPAL_NOUNS
+    )
+
+
+def _antecedent(anaphor: Span, candidates: list[Span]) -> Span | None:
+    """The named organisation an anaphor stands for: of the named candidates before it (not places,
+    not other anaphors), the one the article names most often, then one with an organisation noun
+    (« le groupe Vallon » rather than a bare name), then the nearest."""
+    counts: dict[str, int] = {}
+    first: dict[str, Span] = {}
+    last: dict[str, int] = {}
+    not_place: set[str] = set()  # the model may call a little-known firm a place, but not every time
+    for span in candidates:
+        if span.start >= anaphor.start:
+            break
+        if span._.ie_rule.startswith("victims.anaphor") or not _proper_tokens(span):
+            continue
+        if anaphor.id_ not in GENERIC_KINDS and span.id_ != anaphor.id_:
+            continue  # « l'hôpital » stands for a hospital; « l'entreprise » for any organisation
+        start, _ = sentence_of(span)
+        if span.id_ == "org.media" or NOT_VICTIM_LEFT.search(
+            fold(text_of(span.doc)[start : span.start_char])
+        ):
+            continue  # the newspaper that reports it
+        key = " ".join(sorted(_proper_tokens(span)))
+        counts[key] = counts.get(key, 0) + 1
+        first.setdefault(key, span)  # named in full the first time
+        last[key] = span.start
+        if not _is_place(span):
+            not_place.add(key)
+    keys = [k for k in counts if k in not_place]
+    if not keys:
+        return None
+    return first[max(keys, key=lambda k: (counts[k], first[k].id_.startswith("org."), last[k]))]
 
 
 def _lowercase_complement(doc: Doc, i: int) -> int:

@@ -1,6 +1,8 @@
+import datetime as dt
+
 import pytest
 
-from incident_extract.clean import clean, decode_bytes, with_headline
+from incident_extract.clean import clean, decode_bytes, url_date, with_headline
 from incident_extract.errors import ArticleError
 from incident_extract.sources import RawArticle
 
@@ -89,3 +91,26 @@ def test_feed_title_and_date_are_only_a_fallback():
         )
     )
     assert article.title == "Titre du flux" and article.published.isoformat() == "2025-01-01"
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        ("https://www.journal.fr/2017/02/07/une-cyberattaque-au-lycee/", "2017-02-07"),
+        ("https://www.radio.fr/infos/faits-divers/la-mairie-paralysee-1571762347", "2019-10-22"),
+        ("https://www.journal.fr/actu/hopital-victime-1710262.html", None),  # an article number
+        ("https://www.journal.fr/actu/hopital-victime-9999999999", None),  # a "timestamp" in the future
+        (None, None),
+    ],
+)
+def test_publication_date_from_the_url(url, expected):
+    found = url_date(url, today=dt.date(2026, 1, 1))
+    assert (found.isoformat() if found else None) == expected
+
+
+def test_url_date_is_used_only_without_a_given_date():
+    url = "https://www.journal.fr/2017/02/07/une-cyberattaque-au-lycee/"
+    text = "Le lycée Jean-Moulin a été victime d'une cyberattaque samedi, a annoncé le rectorat. " * 3
+    assert clean(RawArticle(id="a", url=url, text=text)).published == dt.date(2017, 2, 7)
+    given = RawArticle(id="b", url=url, text=text, published=dt.date(2017, 2, 8))
+    assert clean(given).published == dt.date(2017, 2, 8)

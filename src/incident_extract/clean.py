@@ -11,9 +11,12 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from urllib.parse import urlparse
 
 import trafilatura
 from charset_normalizer import from_bytes
+from htmldate.extractors import extract_url_date
+from htmldate.utils import Extractor
 
 from .errors import ArticleError
 from .settings import DEFAULT_SETTINGS, Settings
@@ -92,7 +95,7 @@ def clean(article: RawArticle, settings: Settings = DEFAULT_SETTINGS) -> CleanAr
         if title is None and article.data is not None:
             title = _first_line_title(raw_text)
     title = title or article.fallback_title  # a feed item's title and date when the page lacks them
-    published = published or article.fallback_published
+    published = published or article.fallback_published or url_date(article.url)
     text = with_headline(normalise_text(raw_text), title)
     if not text:
         raise ArticleError("empty article text")
@@ -102,6 +105,29 @@ def clean(article: RawArticle, settings: Settings = DEFAULT_SETTINGS) -> CleanAr
         raise ArticleError(f"article text too long ({len(text)} characters > {settings.max_text_chars})")
     check_language(text, settings)
     return CleanArticle(text, article.path, article.id, article.url, title, site, published)
+
+
+URL_TIMESTAMP = re.compile(r"(?<![\d])(1[0-9]{9})(?:\.\w+)?/?$")
+
+
+def url_date(url: str | None, today: dt.date | None = None) -> dt.date | None:
+    """The publication day a URL spells out, when nothing else gives one.
+
+    htmldate reads ``/2017/02/07/`` and the like; some sites end the path with a Unix timestamp
+    (``...-1571762347``), read when it falls between 2005 and today.
+    """
+    if not url:
+        return None
+    options = Extractor(False, dt.datetime.now(), dt.datetime(2000, 1, 1), True, "%Y-%m-%d")
+    found = extract_url_date(url, options)
+    if found:
+        return dt.date.fromisoformat(found)
+    m = URL_TIMESTAMP.search(urlparse(url).path)
+    if m:
+        day = dt.datetime.fromtimestamp(int(m[1]), tz=dt.UTC).date()
+        if dt.date(2005, 1, 1) <= day <= (today or dt.date.today()):
+            return day
+    return None
 
 
 def with_headline(text: str, title: str | None) -> str:

@@ -425,19 +425,47 @@ class _IncidentBuilder:
         """
         victim_spans = list(self.doc.spans.get(SPAN_KEYS["victims"], []))
         victim_sents = {sentence_index(v) for v in victim_spans}
+        text = text_of(self.doc)
         blocked = set()
         authority_ends = set()
+        kind_spans: dict[int, int] = {}  # organisation nouns: start -> end
+        impact_sents = set()
         for span in self.doc.spans.get(SPAN_KEYS["terms"], []):
+            if span.label_ == "organisations":
+                if text[span.end_char : span.end_char + 1] == "-":
+                    continue  # « Centre-Val de Loire » is a region, not a « centre »
+                kind_spans[span.start] = span.end
             if span.label_ in ("organisations", "threat_actors", "authorities", "responders", "attack_types"):
                 blocked.update(range(span.start, span.end))
             if span.label_ == "authorities":
                 authority_ends.add(span.end)
+            if span.label_ in ("systems", "attack_types", "data_leaked"):
+                impact_sents.add(sentence_index(span))
+        kind_ends = set(kind_spans.values())
+        victim_names = [
+            fold(v._.ie_value or v.text) for v in victim_spans if "ner_loc" not in (v._.ie_rule or "")
+        ]
         items, seen = [], set()
         for ent in self.doc.ents:
+            if ent.label_ == "LOC" and kind_spans.get(ent.start, ent.end) < ent.end:
+                # « région Guadeloupe », « hôpital de Cannes »: the place after the organisation noun
+                start = kind_spans[ent.start]
+                while start < ent.end - 1 and self.doc[start].lower_ in FILLERS:
+                    start += 1
+                ent = Span(self.doc, start, ent.end, label="LOC")
+            elif ent.label_ == "LOC" and ent.start in kind_ends:
+                # « le groupe Hospi Grand Ouest » is a name; « centre Saint-Jean de Saint-Doulchard » ends with a town
+                town = _town_after_de(ent)
+                if town is None:
+                    continue
+                ent = town
             if (
                 ent.label_ != "LOC"
                 or not _looks_like_place(ent)
                 or blocked.intersection(range(ent.start, ent.end))
+                or ent.end in kind_spans  # « Bonlieu scène nationale »: a name, not a place
+                or PERSON_TITLE_BEFORE.search(fold(text[max(0, ent.start_char - 60) : ent.start_char]))
+                or NOT_IMPACT_BEFORE.search(fold(text[max(0, ent.start_char - 30) : ent.start_char]))
             ):
                 continue
             name = (
@@ -458,8 +486,18 @@ class _IncidentBuilder:
                 and (before in ("de", "du", "d'", "d’", "des") or v._.ie_sector == "public_administration")
                 for v in inside
             )
+            if not inside and any(_is_own_name(fold(ent.text), name) for name in victim_names):
+                continue  # « Akka » for « Akka Technologies », not « Gien » in « Faïencerie de Gien »
             if inside and not after_kind:
-                continue  # part of an organisation's own name (« Courrier de l'Ouest » is not a place here)
+                # « centre d'oncologie Saint-Jean de Saint-Doulchard »: the town after the last « de »
+                town = _town_after_de(ent)
+                if town is None:
+                    continue  # part of an organisation's own name (« Courrier de l'Ouest » is not a place here)
+                ent = town
+                name = ent.text.strip()
+                key = fold(name)
+                if key in seen:
+                    continue
             if not inside and any(
                 name.startswith(key + " ") or (name == key and "ner_loc" not in (v._.ie_rule or ""))
                 for v in victim_spans
@@ -474,6 +512,7 @@ class _IncidentBuilder:
                 inside
                 or in_lede
                 or sentence_index(ent) in victim_sents
+                or sentence_index(ent) in impact_sents
                 or self.a.incident_cues["incident"].search(sentence)
             ):
                 continue
@@ -576,7 +615,38 @@ class _IncidentBuilder:
         return None
 
 
+# « le maire de la commune, Damas Teuira, »: a person the model took for a place
+PERSON_TITLE_BEFORE = re.compile(
+    r"\b(?:maire|president|presidente|directeur|directrice|adjointe?|deputee?|senat(?:eur|rice)|prefete?|"
+    r"procureure?|porte-parole|dirigeante?|fondat(?:eur|rice)|pdg|ceo|gerante?|responsable|avocate?|"
+    r"expert|experte|chercheur|chercheuse|journaliste)\b[^,.;]{0,40},\s*$"
+)
+# « la guerre en Ukraine », « en soutien à l'Ukraine »: the backdrop, not where the impact is
+NOT_IMPACT_BEFORE = re.compile(
+    r"(?:guerre|conflit|invasion|offensive\s+militaire|soutien|solidarite)\s+(?:en|au|aux|a|de|du|contre)?\s*(?:l'|la|le)?\s*$"
+)
 CAMEL_CASE = re.compile(r"[a-zà-ÿ][A-ZÀ-Ý]")
+
+
+FILLERS = ("de", "du", "des", "d'", "d’", "la", "l'", "l’")
+
+
+def _town_after_de(ent: Span) -> Span | None:
+    """« Saint-Jean de Saint-Doulchard » -> « Saint-Doulchard »: what follows the last « de »."""
+    doc = ent.doc
+    for k in range(ent.end - 2, ent.start, -1):
+        if doc[k].lower_ in ("de", "d'", "d’") and doc[k + 1].text[:1].isupper():
+            return Span(doc, k + 1, ent.end, label="LOC")
+    return None
+
+
+def _is_own_name(place: str, victim: str) -> bool:
+    """The model's « place » is a word of the victim's own name, not its town after « de » / « à »."""
+    if not _name_tokens(place) or not _name_tokens(place) <= _name_tokens(victim):
+        return False
+    return not re.search(
+        r"(?:\bde|\bdu|\bdes|d'|\ba|\bau|\ben)\s+(?:la\s+|l')?" + re.escape(place) + r"\b", victim
+    )
 
 
 def _looks_like_place(ent: Span) -> bool:

@@ -1,0 +1,72 @@
+"""Locations on the blank pipeline with the model's LOC entities set by hand (its usual mistakes included)."""
+
+import datetime as dt
+
+import pytest
+
+
+@pytest.fixture
+def run_with_places(blank_nlp):
+    def run(text: str, places: list[str]):
+        doc = blank_nlp.make_doc(text)
+        doc._.ie_published = dt.date(2024, 10, 21)
+        ents = []
+        for place in places:
+            start = text.index(place)
+            span = doc.char_span(start, start + len(place), label="LOC")
+            assert span is not None, place
+            ents.append(span)
+        doc.ents = ents
+        doc = blank_nlp(doc)
+        return [loc.name for incident in doc._.ie_incidents for loc in incident.locations]
+
+    return run
+
+
+@pytest.mark.parametrize(
+    ("text", "places", "expected"),
+    [
+        (
+            "Le grossiste CERP Nord a été victime d'une cyberattaque. Le système de commande en ligne des "
+            "officines des régions suivantes est perturbé : Bretagne, Centre-Val de Loire et Normandie.",
+            ["Bretagne", "Centre-Val de Loire", "Normandie"],
+            ["Bretagne", "Centre-Val de Loire", "Normandie"],
+        ),
+        (
+            "La région Martinique a porté plainte à la suite d'une cyberattaque.",
+            ["région Martinique"],
+            ["Martinique"],
+        ),
+        (
+            "Le centre de radiothérapie Saint-Luc de Vierzon a été victime d'une cyberattaque.",
+            ["Saint-Luc de Vierzon"],
+            ["Vierzon"],
+        ),
+        (
+            "Installé au siège du groupe à Quimper, le serveur de messagerie a été touché dans la nuit. "
+            "La société Breizh Print a été victime d'un rançongiciel.",
+            ["Quimper"],
+            ["Quimper"],
+        ),
+    ],
+)
+def test_places_of_the_impact(run_with_places, text, places, expected):
+    assert run_with_places(text, places) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "places"),
+    [
+        # a person after a title
+        ("La mairie de Faaa a été piratée. Le maire de la commune, Tehei Manu, a porté plainte.", ["Tehei Manu"]),
+        # the organisation's own name, and a name followed by its organisation noun
+        ("Le groupe d'ingénierie Alto Technologies a été frappé par un rançongiciel. Alto a coupé ses serveurs.", ["Alto"]),
+        ("Le théâtre Bellevue scène nationale a été victime d'une fuite de données.", ["Bellevue"]),
+        # a name right after an organisation noun
+        ("La clinique Sainte-Anne a été piratée. Elle appartient au groupe Soins Grand Est.", ["Soins Grand Est"]),
+        # the backdrop of a hacktivist attack
+        ("Le site de la mairie de Lens a été visé par des pirates prorusses opposés au soutien à l'Ukraine.", ["Ukraine"]),
+    ],
+)
+def test_names_persons_and_backdrops_are_no_places(run_with_places, text, places):
+    assert not set(run_with_places(text, places)) & set(places)

@@ -31,7 +31,15 @@ ALLOWED_VALUES: dict[str, set[str] | None] = {
     "sectors": set(typing.get_args(models.SectorId)),
     "organisations": {*typing.get_args(models.SectorId), "none"},
     "people_groups": {"group"},
-    "assertion": {"negated", "possible", "claimed", "exercise", "pseudo", "hypothetical"},
+    "assertion": {
+        "negated",
+        "possible",
+        "claimed",
+        "exercise",
+        "pseudo",
+        "hypothetical",
+        "hypothetical_before",
+    },
     "date_roles": set(typing.get_args(models.DateRole)),
     "counts": {"people", "base", "affected", "earlier"},
     "threat_actors": None,  # free names

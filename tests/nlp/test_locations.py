@@ -58,14 +58,26 @@ def test_places_of_the_impact(run_with_places, text, places, expected):
     ("text", "places"),
     [
         # a person after a title
-        ("La mairie de Faaa a été piratée. Le maire de la commune, Tehei Manu, a porté plainte.", ["Tehei Manu"]),
+        (
+            "La mairie de Faaa a été piratée. Le maire de la commune, Tehei Manu, a porté plainte.",
+            ["Tehei Manu"],
+        ),
         # the organisation's own name, and a name followed by its organisation noun
-        ("Le groupe d'ingénierie Alto Technologies a été frappé par un rançongiciel. Alto a coupé ses serveurs.", ["Alto"]),
+        (
+            "Le groupe d'ingénierie Alto Technologies a été frappé par un rançongiciel. Alto a coupé ses serveurs.",
+            ["Alto"],
+        ),
         ("Le théâtre Bellevue scène nationale a été victime d'une fuite de données.", ["Bellevue"]),
         # a name right after an organisation noun
-        ("La clinique Sainte-Anne a été piratée. Elle appartient au groupe Soins Grand Est.", ["Soins Grand Est"]),
+        (
+            "La clinique Sainte-Anne a été piratée. Elle appartient au groupe Soins Grand Est.",
+            ["Soins Grand Est"],
+        ),
         # the backdrop of a hacktivist attack
-        ("Le site de la mairie de Lens a été visé par des pirates prorusses opposés au soutien à l'Ukraine.", ["Ukraine"]),
+        (
+            "Le site de la mairie de Lens a été visé par des pirates prorusses opposés au soutien à l'Ukraine.",
+            ["Ukraine"],
+        ),
     ],
 )
 def test_names_persons_and_backdrops_are_no_places(run_with_places, text, places):

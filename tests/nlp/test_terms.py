@@ -167,6 +167,8 @@ def test_negation_scope_stops_at_the_clause(run_blank):
         ),
         ("Les usagers sont invités à la vigilance face aux faux SMS.", "attack_types", "phishing"),
         ("Il est recommandé de modifier son mot de passe.", "data_leaked", "credentials"),
+        ("On ignore en revanche s'il y a eu un vol de données.", "attack_types", "data_theft"),
+        ("Les clients sont désormais exposés à des tentatives d'arnaque.", "attack_types", "fraud"),
     ],
 )
 def test_future_risks_and_advice_are_hypothetical(run_blank, text, label, value):
@@ -215,3 +217,14 @@ def test_account_takeover_needs_a_nearby_compromise(blank_nlp, run_blank, text, 
 )
 def test_one_word_prefixes_cover_inflections(run_blank, text, label, value):
     assert value in ids(run_blank(text), label)
+
+
+def test_a_risk_named_after_an_item_leaves_the_item_affirmed(run_blank):
+    doc = run_blank("La fuite de données touche des clients, désormais exposés à des tentatives d'arnaque.")
+    assert ids(doc, "attack_types", "confirmed") == {"data_theft"}
+    assert ids(doc, "attack_types", "hypothetical") == {"fraud"}
+
+
+def test_identity_usurpation_is_not_fraud_by_itself(run_blank):
+    doc = run_blank("Les pirates ont eu recours à l'usurpation d'identité d'un médecin pour se connecter.")
+    assert "fraud" not in ids(doc, "attack_types")

@@ -63,6 +63,8 @@ class AssertionDetector:
         self.window_after = window_after
         self.entries = cues_by_entry("assertion")
         self.values = cues_by_value("assertion")
+        # cues that only reach what follows them (« clients désormais exposés à des tentatives d'arnaque »)
+        self.hypothetical_before = self.values["hypothetical_before"]
 
     @guarded
     def __call__(self, doc: Doc) -> Doc:
@@ -95,8 +97,12 @@ class AssertionDetector:
         if self.values["exercise"].search(sentence):
             return "exercise"
         clause = self._strip_pseudo(fold(text_of(doc)[start:end]))
-        if span.label_ in HYPOTHETICAL_LABELS and self.values["hypothetical"].search(clause):
-            return "hypothetical"
+        if span.label_ in HYPOTHETICAL_LABELS:
+            if self.values["hypothetical"].search(clause):
+                return "hypothetical"
+            clause_before = self._strip_pseudo(fold(text_of(doc)[start : span.start_char]))
+            if self.hypothetical_before.search(clause_before):
+                return "hypothetical"
         if self.values["claimed"].search(sentence):
             return "claimed"
         if self.values["possible"].search(clause):

@@ -79,6 +79,8 @@ class VocabularyEntry(BaseModel):
     context: list[str] | None = None
     """Overrides the file's context: one of these word starts must be in the same sentence."""
     not_followed_by: list[str] = []
+    not_preceded_by: list[str] = []
+    """« 30 Go de fichiers » is a volume of data, not a file server: the words just before the term."""
     context_window: int | None = Field(default=None, ge=10, le=300)
     """Look for the context words within this many characters of the term, not the whole sentence."""
     standalone: bool = False

@@ -228,3 +228,42 @@ def test_a_risk_named_after_an_item_leaves_the_item_affirmed(run_blank):
 def test_identity_usurpation_is_not_fraud_by_itself(run_blank):
     doc = run_blank("Les pirates ont eu recours à l'usurpation d'identité d'un médecin pour se connecter.")
     assert "fraud" not in ids(doc, "attack_types")
+
+
+def record_systems(doc):
+    return {item.category for incident in doc._.ie_incidents for item in incident.systems}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a denied attack denies the system it was on
+        (
+            "La mairie de Lunel a été victime d'une cyberattaque. Aucune preuve n'indique une intrusion dans "
+            "l'infrastructure informatique, précise la mairie.",
+            set(),
+        ),
+        # an explanation of how such attacks work is not this attack
+        (
+            "La mairie de Lunel a été victime d'une cyberattaque. Ce type d'attaque consiste à saturer le serveur.",
+            set(),
+        ),
+        # the name of an offence
+        (
+            "La mairie de Lunel a été piratée. Une enquête est ouverte pour entrave au fonctionnement d'un "
+            "système de traitement automatisé de données.",
+            set(),
+        ),
+        # a volume of stolen data, not a file server
+        ("La mairie de Lunel a été piratée. Les pirates menacent de publier 30 Go de fichiers.", set()),
+        # backups used to restart are not hit; encrypted ones are
+        ("La mairie de Lunel a été piratée. Elle utilise ses sauvegardes pour redémarrer.", set()),
+        ("La mairie de Lunel a été piratée. Même les sauvegardes ont été chiffrées.", {"backups"}),
+        (
+            "La mairie de Lunel a été piratée. Les serveurs de la mairie sont à l'arrêt.",
+            {"information_system"},
+        ),
+    ],
+)
+def test_systems_hit_not_merely_mentioned(run_blank, text, expected):
+    assert record_systems(run_blank(text, "2024-03-01")) == expected

@@ -87,6 +87,16 @@ class Assembler:
             for entry in vocabulary.entries
             if entry.not_followed_by
         }
+        self.not_preceded = {
+            (field, entry.id): re.compile(
+                r"(?:"
+                + "|".join(re.escape(fold(t)).replace(r"\ ", r"\s+") for t in entry.not_preceded_by)
+                + r")\s*$"
+            )
+            for field, vocabulary in self.vocabularies.items()
+            for entry in vocabulary.entries
+            if entry.not_preceded_by
+        }
         self.incident_cues = cues_by_value("incident_cues")
 
     @guarded
@@ -113,7 +123,9 @@ class Assembler:
             following = fold(text_of(doc)[span.end_char : span.end_char + 25]).lstrip()
             if after.match(following):
                 return False
-        return True
+        before = self.not_preceded.get(key)
+        preceding = fold(text_of(doc)[max(0, span.start_char - 30) : span.start_char])
+        return before is None or not before.search(preceding)
 
 
 class _IncidentBuilder:

@@ -27,6 +27,11 @@ FINITE_VERB = re.compile(
 )
 
 
+ATTACK_TARGET = re.compile(
+    r"^\s*(?:dans|sur|de|du|des|contre|visant|ciblant|touchant)\s*(?:le|la|l'|les|son|sa|ses|leur|leurs|un|une)?\s*$"
+)
+
+
 def clause_bounds(doc: Doc, span: Span) -> tuple[int, int]:
     """Character bounds of the clause holding ``span``: its sentence cut at scope breakers."""
     sent_start, sent_end = sentence_of(span)
@@ -71,7 +76,22 @@ class AssertionDetector:
         for group in ASSERTED_GROUPS:
             for span in doc.spans.get(SPAN_KEYS[group], []):
                 span._.ie_status = self.status(doc, span)
+        self._negate_attacked_systems(doc)
         return doc
+
+    def _negate_attacked_systems(self, doc: Doc) -> None:
+        """« aucune preuve d'une intrusion dans l'infrastructure informatique »: the system an attack is
+        denied on is denied too, however far the negation cue is from it."""
+        terms = doc.spans.get(SPAN_KEYS["terms"], [])
+        denied_attacks = [s for s in terms if s.label_ == "attack_types" and s._.ie_status == "negated"]
+        for span in terms:
+            if span.label_ != "systems" or span._.ie_status != "confirmed":
+                continue
+            for attack in denied_attacks:
+                between = fold(text_of(doc)[attack.end_char : span.start_char])
+                if 0 <= span.start_char - attack.end_char <= 40 and ATTACK_TARGET.match(between):
+                    span._.ie_status = "negated"
+                    break
 
     def status(self, doc: Doc, span: Span) -> str:
         start, end = clause_bounds(doc, span)

@@ -51,6 +51,9 @@ ALLOWED_VALUES: dict[str, set[str] | None] = {
         "attacker",
         "exercise_headline",
         "not_real",
+        "trial_headline",
+        "statistics_headline",
+        "statistics_lede",
     },
 }
 TERM_FIELDS = (

@@ -61,3 +61,51 @@ def test_real_attack_mentioning_an_exercise_stays_an_incident(run_blank, text, u
     doc = run_blank(text, "2022-03-01", url=url)
     assert not framed_as_exercise(doc)
     assert doc._.ie_is_incident
+
+
+@pytest.mark.parametrize(
+    ("text", "published", "incident"),
+    [
+        (
+            "Piratage de la clinique des Tilleuls en 2019 : trois ans de prison requis contre deux hackers\n"
+            "Les deux prévenus comparaissaient mardi. La clinique des Tilleuls avait été piratée en 2019.",
+            "2023-06-01",
+            False,
+        ),
+        (
+            "Procès des pirates de la mairie de Lunel : le tribunal correctionnel rendra sa décision en mai\n"
+            "La mairie de Lunel avait été victime d'une cyberattaque en 2020.",
+            "2022-03-01",
+            False,
+        ),
+        # a trial named in passing does not hide a new attack
+        (
+            "La clinique des Tilleuls victime d'une cyberattaque\n"
+            "La clinique des Tilleuls a été piratée samedi. En 2019, un autre établissement avait porté plainte.",
+            "2023-06-01",
+            True,
+        ),
+    ],
+)
+def test_trial_over_an_old_attack_is_no_incident(run_blank, text, published, incident):
+    assert run_blank(text, published)._.ie_is_incident is incident
+
+
+@pytest.mark.parametrize(
+    ("text", "incident"),
+    [
+        (
+            "Cybersécurité : une PME sur trois a subi une attaque en 2024\n"
+            "Selon le baromètre annuel de la chambre de commerce, 34 % des dirigeants interrogés déclarent avoir été "
+            "victimes. La société Transalp a ainsi été piratée l'an dernier.",
+            False,
+        ),
+        (
+            "La société Transalp victime d'un rançongiciel\n"
+            "La société Transalp a été piratée samedi. Selon une étude, une PME sur trois a déjà été attaquée.",
+            True,
+        ),
+    ],
+)
+def test_statistics_article_is_no_incident(run_blank, text, incident):
+    assert run_blank(text, "2025-01-20")._.ie_is_incident is incident

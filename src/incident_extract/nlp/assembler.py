@@ -18,7 +18,7 @@ from .. import models
 from ..rules_io import fold, load_vocabulary
 from .cues import cue_regex, cues_by_entry, cues_by_value
 from .extensions import SPAN_KEYS, guarded
-from .framing import framed_as_exercise
+from .framing import framed_as_exercise, framed_as_old_trial, framed_as_statistics
 from .sentences import (
     all_sentences,
     paragraph_of,
@@ -268,6 +268,8 @@ class _IncidentBuilder:
         exercise or simulation.
         """
         if not victims or framed_as_exercise(self.doc):
+            return False
+        if framed_as_old_trial(self.doc) or framed_as_statistics(self.doc):
             return False
         exercise = cues_by_value("assertion")["exercise"]
         incident = self.a.incident_cues["incident"]

@@ -59,3 +59,32 @@ def framed_as_exercise(doc: Doc) -> bool:
         return True
     unquoted = re.sub(r"\s+", " ", fold(QUOTES.sub(" ", text_of(doc))))
     return bool(cues["not_real"].search(unquoted))
+
+
+YEAR = re.compile(r"(?<!\d)(19[89]\d|20[0-4]\d)(?!\d)")
+
+
+def framed_as_old_trial(doc: Doc) -> bool:
+    """« Cyberattaque contre le groupe X en 2021 : cinq ans de prison requis »: a trial over an attack
+    of an earlier year reports no new incident."""
+    cues = cues_by_value("incident_cues")
+    head = headline(doc)
+    if not cues["trial_headline"].search(head):
+        return False
+    sentences = all_sentences(doc)
+    lede = fold(" ".join(text_of(doc)[slice(*b)] for b in sentences[:3]))
+    published = doc._.ie_published
+    current = published.year if published else None
+    years = [int(y) for y in YEAR.findall(f"{head} {lede}")]
+    return any(current is None or year < current for year in years)
+
+
+def framed_as_statistics(doc: Doc) -> bool:
+    """« Une PME sur trois a subi une attaque » over a survey or barometer: statistics, no incident."""
+    cues = cues_by_value("incident_cues")
+    head = headline(doc)
+    if not cues["statistics_headline"].search(head):
+        return False
+    sentences = all_sentences(doc)
+    lede = fold(" ".join(text_of(doc)[slice(*b)] for b in sentences[:3]))
+    return bool(cues["statistics_lede"].search(lede))

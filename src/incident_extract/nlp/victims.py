@@ -165,9 +165,17 @@ _PASSIVE = (
 )
 _WITH_AVOIR = r"(?:subi|essuye|fait\s+face|fait\s+l'objet|ete\s+victimes?|ete\s+la\s+cible|ete\s+cibles?\s+d)"
 _VICTIM_NOUN = r"(?:victimes?|la\s+cible|cibles?\s+d|subit|subissent|fait\s+face|font\s+face|fait\s+l'objet)"
-RIGHT_ROLE = re.compile(
-    r"^\s*(?:\([^)]{1,60}\)\s*)?(?:,[^,;:.]{1,45},)?\s*[,:]?\s*(?:qui\s+|elle-meme\s+|lui-meme\s+|"
+_ROLE_LEAD = (
+    r"\s*(?:\([^)]{1,60}\)\s*)?(?:,[^,;:.]{1,45},)?\s*[,:]?\s*(?:qui\s+|elle-meme\s+|lui-meme\s+|"
     r"(?:une\s+|la\s+)?(?:nouvelle|derniere|premiere|enieme|autre)\s+)?"
+)
+# after an organisation noun, a few words of complement and a longer incise may come before the role:
+# « Cette entreprise familiale de transport routier, installée à Laval (Mayenne), a été victime »
+_ROLE_LEAD_AFTER_NOUN = (
+    r"(?:\s+(?!(?:a|ont|est|sont|qui|et|mais|avait|avaient)\b)[\w'-]+){0,6}?"
+    r"\s*(?:\([^)]{1,60}\)\s*)?(?:,[^,;:.]{1,90},)?\s*[,:]?\s*(?:qui\s+)?"
+)
+_ROLE = (
     r"(?:(?:"
     + _AUX_ETRE
     + r"\s+)?"
@@ -185,6 +193,8 @@ RIGHT_ROLE = re.compile(
     + _VICTIM_NOUN
     + r")"
 )
+RIGHT_ROLE = re.compile(r"^" + _ROLE_LEAD + _ROLE)
+RIGHT_ROLE_AFTER_NOUN = re.compile(r"^" + _ROLE_LEAD_AFTER_NOUN + _ROLE)
 # the subject of a clause that goes on to say it suffered an attack: « La région X a porté plainte à la
 # suite d'une cyberattaque », « L'université X confirme avoir été touchée par une cyberattaque »
 RIGHT_EVENT = re.compile(
@@ -568,6 +578,10 @@ class VictimFinder:
             return bool(RIGHT_ROLE.match(right) and INCIDENT_WORDS.search(sentence))
         if RIGHT_ROLE.match(right):
             return True
+        if (
+            span.id_.startswith("org.") or span._.ie_rule == "victims.anaphor"
+        ) and RIGHT_ROLE_AFTER_NOUN.match(right):
+            return True
         if (RIGHT_EVENT.match(right) or RIGHT_DETECTION.match(right)) and CLAUSE_START.search(left):
             return True
         if LEFT_ROLE.search(left):
@@ -668,8 +682,8 @@ def _antecedent(anaphor: Span, candidates: list[Span]) -> Span | None:
     for span in candidates:
         if span.start >= anaphor.start:
             break
-        if span._.ie_rule.startswith("victims.anaphor") or not _proper_tokens(span):
-            continue
+        if span._.ie_rule.startswith(("victims.anaphor", "victims.ner_per")) or not _proper_tokens(span):
+            continue  # a person is no antecedent of « l'entreprise »
         if anaphor.id_ not in GENERIC_KINDS and span.id_ != anaphor.id_:
             continue  # « l'hôpital » stands for a hospital; « l'entreprise » for any organisation
         start, _ = sentence_of(span)

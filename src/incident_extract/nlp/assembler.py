@@ -388,7 +388,8 @@ class _IncidentBuilder:
 
     def threat_actors(self, victims: list[models.Victim]) -> list[models.NamedItem]:
         victim_names = {fold(v.name) for v in victims}
-        spans = list(self.terms.get("threat_actors", [])) + list(self.doc.spans.get(SPAN_KEYS["actors"], []))
+        found = [s for s in self.doc.spans.get(SPAN_KEYS["actors"], []) if s.label_ == "threat_actors"]
+        spans = list(self.terms.get("threat_actors", [])) + found
         spans = self.active(sorted(spans, key=lambda s: s.start_char), "threat_actors", key=lambda s: None)
         items, seen = [], set()
         for span in spans:
@@ -412,19 +413,28 @@ class _IncidentBuilder:
 
     def responders(self, victims: list[models.Victim]) -> list[models.NamedItem]:
         victim_names = [fold(v.name) for v in victims]
-        spans = self.active(self.terms.get("responders", []), "responders", key=lambda s: None)
+        found = [s for s in self.doc.spans.get(SPAN_KEYS["actors"], []) if s.label_ == "responders"]
+        spans = self.active(
+            sorted([*self.terms.get("responders", []), *found], key=lambda s: s.start_char),
+            "responders",
+            key=lambda s: None,
+        )
+        places = {fold(e.text) for e in self.doc.ents if e.label_ == "LOC"}
+        actors = {fold(s.text) for s in self.terms.get("threat_actors", [])}
         items, seen = [], set()
         for span in spans:
-            value = self.value_of("responders", span)
+            value = span.text if span._.ie_rule else self.value_of("responders", span)
             key = fold(value)
             if key in seen or any(key in v or v in key for v in victim_names):
+                continue
+            if span._.ie_rule and (key in places or key in actors or key in STOP_NAMES):
                 continue
             seen.add(key)
             items.append(
                 models.NamedItem(
                     name=span.text,
                     evidence=self.evidence(span),
-                    rule=f"responders.{span.id_}",
+                    rule=span._.ie_rule or f"responders.{span.id_}",
                     status=self._status(span),
                 )
             )

@@ -295,6 +295,25 @@ ACTOR_PATTERNS = [
         ),
     ),
     (
+        # « revendiquée sur la messagerie Telegram par Legion Kiberfront, un collectif de hackers »
+        "actors.revendique_par_nom",
+        re.compile(
+            r"\brevendiqu\w*\s+(?:[^.;,]{0,50}?\s)?par\s+(?:le\s+(?:groupe|gang|collectif)\s+)?"
+            r"[«\"“]?\s*"
+            + _ACTOR_NAME
+            + r"(?=\s*[»\"”]?\s*(?:,\s*(?:un|une|le|la)\s+(?:groupe|collectif|gang|"
+            r"groupuscule|pirate|hacker|cybercriminel)|\s+(?:sur|dans|via)\s))"
+        ),
+    ),
+    (
+        # « un groupe se faisant appeler Kraken Locker », « signés d'un pseudonyme, « Sh4d0wFox » »
+        "actors.pseudonyme",
+        re.compile(
+            r"\b(?:se\s+faisant\s+appeler|se\s+présentant\s+sous\s+le\s+(?:pseudonyme|nom)\s+(?:de\s+)?|"
+            r"sous\s+le\s+pseudonyme\s+(?:de\s+)?|d['’]un\s+pseudonyme,?)\s*[«\"“]?\s*" + _ACTOR_NAME
+        ),
+    ),
+    (
         "actors.hackers_de",
         re.compile(
             r"\b(?:hackers|pirates|cybercriminels|hacktivistes)\s+(?:du\s+groupe\s+|du\s+collectif\s+)[«\"“]?\s*"
@@ -302,11 +321,27 @@ ACTOR_PATTERNS = [
         ),
     ),
 ]
+# Responders the vocabulary does not list: « le cabinet spécialisé Octave Forensics », « la société
+# rennaise Kerdos Sécurité », « le prestataire Numérix Conseil », in a sentence saying they help.
+_FIRM_NOUNS = (
+    r"(?i:(?:la|le|l['’]|au|du|à\s+la|de\s+la|par\s+la|par\s+le|son|sa|leur)\s*"
+    r"(?:société|cabinet|prestataire|entreprise|spécialiste|expert|start-?up|PME|firme))"
+)
+RESPONDER_PATTERN = re.compile(
+    r"\b" + _FIRM_NOUNS + r"(?:\s+(?:de|d['’]|en)\s+(?:[a-zà-ÿ'’-]+\s+){0,4}?[a-zà-ÿ-]+)?"
+    r"(?:\s+[a-zà-ÿ-]+){0,2}?\s+(?P<name>[A-ZÀ-Ý][\w'’.&-]*(?:\s+(?:[A-ZÀ-Ý][\w'’.&-]*|&))*)"
+)
+RESPONDER_CONTEXT = re.compile(
+    r"accompagn|mandat|fait\s+appel|appel\s+(?:a|au)\b|epaul|\baid|assist|investig|remediation|reconstru|"
+    r"restaur|analys|securis|intervien|intervenu|depech|renfort|soutien|particip|repere|detecte|alerte|"
+    r"reponse\s+a\s+incident"
+)
 NOT_ACTOR = {"Le", "La", "Les", "Un", "Une", "Ce", "Cette", "En", "Il", "Elle", "Selon", "Depuis", "Ces"}
 
 
 class ActorFinder:
-    """Component ``incident_extract_actors``: attacker names the vocabulary does not list yet."""
+    """Component ``incident_extract_actors``: attacker and responder names the vocabularies do not
+    list yet, found by how the press introduces them (labels ``threat_actors`` and ``responders``)."""
 
     def __init__(self, nlp: Language, name: str = "incident_extract_actors") -> None:
         self.name = name
@@ -327,8 +362,24 @@ class ActorFinder:
                     continue
                 span._.ie_rule = rule
                 spans.append(span)
+        spans.extend(self._responders(doc))
         doc.spans[SPAN_KEYS["actors"]] = spans
         return doc
+
+    def _responders(self, doc: Doc) -> list[Span]:
+        """Firms named after « la société », « le cabinet »... in a sentence saying they help."""
+        found = []
+        for m in RESPONDER_PATTERN.finditer(text_of(doc)):
+            name = m["name"].rstrip(".,")
+            start = m.start("name")
+            span = doc.char_span(start, start + len(name), label="responders", alignment_mode="contract")
+            if span is None or name.split()[0] in NOT_ACTOR:
+                continue
+            if not RESPONDER_CONTEXT.search(fold(sentence_text(span))):
+                continue
+            span._.ie_rule = "responders.firm_noun"
+            found.append(span)
+        return found
 
 
 class PrefixTerms:

@@ -13,7 +13,7 @@ EXPECTED = {  # file -> (is_incident, first victim, errors?)
     "hopital-rancongiciel.html": (True, "centre hospitalier de Vernon-sur-Loire", False),
     "industrie-usine.json": (True, "Manufacture Delorme-Aubry", False),
     "latin1-cyberattaque.txt": (True, "collège Paul-Éluard de Sainte-Gemme-la-Forêt", False),
-    "lot-du-jour.jsonl:1": (True, "université de Clairval", False),
+    "lot-du-jour.jsonl:1": (True, "Université de Clairval", False),  # as the headline writes it
     "lot-du-jour.jsonl:2": (True, "enseigne de linge de maison Ambre & Lin", False),
     "mairie-ddos.json": (True, "mairie de Saint-Martin-de-Cressac", False),
     "mutuelle-fuite.txt": (True, "Mutuelle des Cheminots de l'Ouest", False),

@@ -10,7 +10,10 @@ def found(doc, label):
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ("L'attaque a été revendiquée sur Telegram par Bear Brigade, un collectif de hackers prorusses.", ["Bear Brigade"]),
+        (
+            "L'attaque a été revendiquée sur Telegram par Bear Brigade, un collectif de hackers prorusses.",
+            ["Bear Brigade"],
+        ),
         ("Les données ont été publiées par un groupe se faisant appeler Night Owl.", ["Night Owl"]),
         ("La page affichait un message signé d'un pseudonyme, « Z3r0Cool ».", ["Z3r0Cool"]),
         ("Le groupe de hackers Cyber Wolves a revendiqué l'attaque.", ["Cyber Wolves"]),
@@ -25,9 +28,15 @@ def test_attackers_by_how_they_are_introduced(run_blank, text, expected):
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ("La mairie a fait appel au cabinet de réponse à incident Argos Cyber pour reconstruire ses serveurs.", ["Argos Cyber"]),
+        (
+            "La mairie a fait appel au cabinet de réponse à incident Argos Cyber pour reconstruire ses serveurs.",
+            ["Argos Cyber"],
+        ),
         ("La société nantaise Vigie Sécurité accompagne l'hôpital dans la remédiation.", ["Vigie Sécurité"]),
-        ("Le spécialiste lyonnais Cortex Forensics a été mandaté pour analyser l'attaque.", ["Cortex Forensics"]),
+        (
+            "Le spécialiste lyonnais Cortex Forensics a été mandaté pour analyser l'attaque.",
+            ["Cortex Forensics"],
+        ),
         # a firm named without a helping verb, and the supplier through which the attack came
         ("La société Garnier Logistique emploie 300 salariés.", []),
         ("Les pirates sont entrés par le prestataire Infogest, dont les accès ont été volés.", []),

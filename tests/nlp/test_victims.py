@@ -279,3 +279,23 @@ def test_generic_noun_without_a_fitting_antecedent_is_dropped(run_blank, text):
 )
 def test_only_participles_make_a_passive_role(run_blank, text, expected):
     assert victims(run_blank(text)) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "Brest, le 4 mars 2025 – L'université Océane a confirmé qu'environ 2 000 comptes de messagerie "
+            "avaient été compromis à la suite d'une campagne d'hameçonnage.",
+            ["université Océane"],
+        ),
+        ("La société Hydrelec a confirmé une intrusion dans son système de pilotage.", ["société Hydrelec"]),
+        (
+            "La microcentrale est exploitée par la société Hydrelec. L'exploitant a confirmé une intrusion "
+            "dans le système de pilotage.",
+            ["exploitant"],
+        ),
+    ],
+)
+def test_victim_that_confirms_what_happened_to_it(run_blank, text, expected):
+    assert victims(run_blank(text)) == expected

@@ -203,12 +203,14 @@ RIGHT_EVENT = re.compile(
     r"l'objet\s+d'une?|face\s+a\s+une?|subi\s+une?|subit\s+une?|victimes?\s+de|frappee?s?\s+par\s+une?|"
     r"paralysee?s?\s+par\s+une?)"
     r"[\s\"«»“”]+(?:[\w'-]+[\s\"«»“”]+){0,3}?(?:cyber|attaque|piratage|intrusion|rancongiciel|ransomware|fuite|vol\s+de\s+donnees|"
+    r"campagne\s+d'hameconnage|hameconnage|phishing|escroquerie|arnaque|fraude|"
     r"acte\s+de\s+malveillance|incident\s+de\s+cybersecurite|tentative\s+de\s+piratage|ddos|deni\s+de\s+service|"
     r"violation\s+de\s+donnees)"
     # « X, qui compte 80 magasins, a informé ses clients que leurs données avaient été dérobées »
-    r"|^[^.;]{0,120}?(?:leurs|ses|les|des)\s+donnees(?:\s+[\w']+){0,2}?\s+(?:ont|avaient|auraient|ont\s+pu|"
-    r"avaient\s+pu|auraient\s+pu)?\s*(?:ete|etre)\s+(?:derobees|volees|exposees|piratees|exfiltrees|compromises|"
-    r"publiees|divulguees|derobe|vole|subtilisees|aspirees|siphonnees)"
+    r"|^[^.;]{0,120}?(?:leurs|ses|les|des|[\d\s]{2,}|environ\s+[\d\s]+)\s+(?:donnees|comptes|serveurs|fichiers|postes|"
+    r"ordinateurs|systemes|boites)(?:\s+[\w']+){0,3}?\s+(?:ont|avaient|auraient|ont\s+pu|"
+    r"avaient\s+pu|auraient\s+pu)?\s*(?:ete|etre)\s+(?:derobees|volees|exposees|piratees?s?|exfiltrees|compromise?s?|"
+    r"publiees|divulguees|derobe|vole|subtilisees|aspirees|siphonnees|chiffres|chiffrees|infectes|pirates)"
 )
 # the subject that detected, stopped or found an attack on itself: « X a détecté une intrusion », « X a
 # intercepté dans la nuit une cyberattaque ciblée sur ses sites »; not a vendor that spots an attack
@@ -222,7 +224,8 @@ RIGHT_DETECTION = re.compile(
     + _AUX_AVOIR
     + r"|dit\s+avoir|indique\s+avoir|explique\s+avoir)\s+"
     + _ADVERBS
-    + r"(?:detecte|intercepte|constate|repere|identifie|decele|decouvert|deplore|stoppe|bloque|endigue|contenu)"
+    + r"(?:detecte|intercepte|constate|repere|identifie|decele|decouvert|deplore|stoppe|bloque|endigue|contenu|"
+    r"confirme|reconnu|signale|revele|fait\s+etat\s+d'|annonce)"
     r"\s+[^.;]{0,80}?\b(?:une?|des|l'|la|les|plusieurs)\s+(?:[\w-]+\s+){0,2}?"
     r"(?:cyber-?\s?attaques?|attaques?\s+(?:informatiques?|malveillantes?|cyber)|intrusions?|piratages?|"
     r"rancongiciels?|ransomwares?|activites?\s+(?:suspectes?|anormales?|inhabituelles?|malveillantes?)|"
@@ -234,7 +237,7 @@ RIGHT_DETECTION = re.compile(
 # a clause begins: after strong punctuation, a comma, or a wire-service dateline (« (AFP) - », « PARIS
 # (Reuters) — »), give or take two words (« Vendredi, la société X »)
 CLAUSE_START = re.compile(
-    r"(?:^|[.;:!?\n]|,\s|^\s*(?:[\w'-]+\s+){0,2}\([^)]{1,30}\)\s*[-–—]?\s*)\s*(?:[\w'-]+\s*){0,2}$"
+    r"(?:^|[.;:!?\n–—]|\s-\s|,\s|^\s*(?:[\w'-]+\s+){0,2}\([^)]{1,30}\)\s*[-–—]?\s*)\s*(?:[\w'-]+\s*){0,2}$"
 )
 LEFT_ROLE = re.compile(
     r"(?:"

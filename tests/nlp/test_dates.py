@@ -82,6 +82,9 @@ def test_no_dateline_in_running_text():
         ("Les services ont été rétablis le 10 mars.", "restoration"),
         ("Les données ont été publiées sur le dark web le 12 mars.", "leak"),
         ("Comme celles de Lunel le 2 février, les villes sont visées.", "other"),
+        ("Tout a commencé le 3 mars.", "attack"),
+        ("Impossible, pendant toute la journée du 4 mars, de consulter le site.", "attack"),
+        ("Le procès a commencé le 4 mars.", "other"),
     ],
 )
 def test_date_roles_from_the_nearest_cue(run_blank, text, role):
@@ -125,3 +128,24 @@ def test_bare_weekday_needs_a_past_tense(run_blank, text, resolved):
 def test_vague_dates_are_recognised_without_a_value(text):
     (found,) = find_dates(text, PUBLISHED)
     assert found.rule == "dates.vague" and found.value is None
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # noticed on Saturday, the crisis cell met on Monday: the attack date is the earliest
+        (
+            "La mairie de Lunel a été victime d'une cyberattaque. L'attaque a été détectée le 1er mars. "
+            "La préfecture a réuni le 3 mars une cellule de crise après la cyberattaque.",
+            "2024-03-01",
+        ),
+        # no attack or discovery date: the day the attacker published the data
+        (
+            "La mairie de Lunel a été victime d'une cyberattaque. Les données ont été publiées le 12 mars.",
+            "2024-03-12",
+        ),
+    ],
+)
+def test_attack_date_is_the_earliest_sign_of_the_attack(run_blank, text, expected):
+    (incident,) = run_blank(text, "2024-03-20")._.ie_incidents
+    assert incident.attack_date.value.isoformat() == expected

@@ -607,11 +607,14 @@ class _IncidentBuilder:
                 )
             )
         attack = None
-        for role in ("attack", "discovery", "disclosure"):
-            candidates = sorted((m for m in mentions if m.role == role), key=lambda m: m.value)
+        # the day it started or was first noticed: the earliest attack or discovery date (an attack is
+        # not noticed before it starts); else the earliest day it was claimed, leaked or disclosed.
+        # Other incidents' dates have role « other ».
+        for roles in (("attack", "discovery"), ("leak", "disclosure")):
+            candidates = sorted((m for m in mentions if m.role in roles), key=lambda m: m.value)
             if candidates:
-                # the day it started: the earliest; other incidents' dates have role « other »
                 first = candidates[0]
+                role = first.role
                 attack = models.AttackDate(
                     value=first.value,
                     text=first.text,

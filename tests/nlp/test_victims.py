@@ -299,3 +299,34 @@ def test_only_participles_make_a_passive_role(run_blank, text, expected):
 )
 def test_victim_that_confirms_what_happened_to_it(run_blank, text, expected):
     assert victims(run_blank(text)) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "La communauté de communes du Val d'Oise tourne au ralenti depuis la cyberattaque qui l'a frappée jeudi.",
+            ["communauté de communes du Val d'Oise"],
+        ),
+        (
+            "L'enseigne de jardinage Verdure, qui exploite 40 magasins, a confirmé qu'environ 2 000 comptes clients "
+            "de son site marchand avaient été piratés.",
+            ["enseigne de jardinage Verdure"],
+        ),
+        (
+            "Depuis lundi, des centaines d'habitants du nord de la Vienne reçoivent un faux SMS de remboursement.",
+            ["des centaines d'habitants"],
+        ),
+    ],
+)
+def test_victims_in_longer_press_sentences(run_blank, text, expected):
+    assert victims(run_blank(text)) == expected
+
+
+def test_a_departement_in_the_headline_is_not_the_town_of_an_unnamed_mairie(run_blank):
+    text = (
+        "Essonne : la mairie paralysée par une cyberattaque\n"
+        "La ville de Morsang (Essonne) a été victime d'une cyberattaque. Le site de la mairie a été piraté."
+    )
+    doc = run_blank(text)
+    assert [s._.ie_value or s.text for s in doc.spans["ie_victims"]] == ["ville de Morsang"]

@@ -201,14 +201,14 @@ RIGHT_EVENT = re.compile(
     r"^[^.;]{0,120}?(?:a\s+la\s+suite\s+d'une?|suite\s+a\s+une?|apres\s+une?|en\s+raison\s+d'une?|"
     r"victimes?\s+d'une?|touchee?s?\s+par\s+une?|visee?s?\s+par\s+une?|ciblee?s?\s+par\s+une?|cibles?\s+d'une?|"
     r"l'objet\s+d'une?|face\s+a\s+une?|subi\s+une?|subit\s+une?|victimes?\s+de|frappee?s?\s+par\s+une?|"
-    r"paralysee?s?\s+par\s+une?)"
+    r"paralysee?s?\s+par\s+une?|depuis\s+(?:la|une|l')|qui\s+l'a\s+(?:frappee?|touchee?|visee?|paralysee?|ciblee?))"
     r"[\s\"«»“”]+(?:[\w'-]+[\s\"«»“”]+){0,3}?(?:cyber|attaque|piratage|intrusion|rancongiciel|ransomware|fuite|vol\s+de\s+donnees|"
     r"campagne\s+d'hameconnage|hameconnage|phishing|escroquerie|arnaque|fraude|"
     r"acte\s+de\s+malveillance|incident\s+de\s+cybersecurite|tentative\s+de\s+piratage|ddos|deni\s+de\s+service|"
     r"violation\s+de\s+donnees)"
     # « X, qui compte 80 magasins, a informé ses clients que leurs données avaient été dérobées »
     r"|^[^.;]{0,120}?(?:leurs|ses|les|des|[\d\s]{2,}|environ\s+[\d\s]+)\s+(?:donnees|comptes|serveurs|fichiers|postes|"
-    r"ordinateurs|systemes|boites)(?:\s+[\w']+){0,3}?\s+(?:ont|avaient|auraient|ont\s+pu|"
+    r"ordinateurs|systemes|boites)(?:\s+[\w']+){0,5}?\s+(?:ont|avaient|auraient|ont\s+pu|"
     r"avaient\s+pu|auraient\s+pu)?\s*(?:ete|etre)\s+(?:derobees|volees|exposees|piratees?s?|exfiltrees|compromise?s?|"
     r"publiees|divulguees|derobe|vole|subtilisees|aspirees|siphonnees|chiffres|chiffrees|infectes|pirates)"
 )
@@ -606,7 +606,8 @@ GROUP_QUANTIFIERS = (
 )
 GROUP_MULTIPLIERS = {"milliers", "centaines", "dizaines", "millions"}
 GROUP_ROLE = re.compile(
-    r"^\s*(?:,[^,;:.]{1,45},)?\s*(?:ont|auraient|avaient|ont\s+deja|ont\s+recemment|recoivent|auraient\s+deja)?\s*"
+    r"^(?:\s+(?:du|de|des|d'|de\s+la|en|a)\s+[^,.;]{1,40}?)?"  # « des habitants du sud de la Sarthe »
+    r"\s*(?:,[^,;:.]{1,45},)?\s*(?:ont|auraient|avaient|ont\s+deja|ont\s+recemment|recoivent|auraient\s+deja)?\s*"
     r"(?:recu|recoivent|ete\s+destinataires|ete\s+victimes?|ete\s+vises|ete\s+visees|ete\s+cibles|ete\s+ciblees|"
     r"ete\s+escroques|ete\s+pieges|ete\s+piegees|ete\s+abuses|ete\s+contactes|ete\s+appeles|se\s+sont\s+fait\s+pieger|"
     r"sont\s+vises|sont\s+visees|sont\s+cibles|sont\s+ciblees|sont\s+victimes)\b"
@@ -797,7 +798,8 @@ def _headline_town(doc: Doc) -> str | None:
     first place the model finds in the first two sentences."""
     first_line = text_of(doc).split("\n", 1)[0]
     m = HEADLINE_PLACE.match(first_line)
-    if m and not INCIDENT_WORDS.search(fold(m.group(1))):
+    # « Essonne : ... » over « Morsang-les-Bois (Essonne) »: a département, not the town
+    if m and not INCIDENT_WORDS.search(fold(m.group(1))) and f"({m.group(1)})" not in text_of(doc):
         return m.group(1)
     starts = sentence_starts(doc)
     limit = starts[2] if len(starts) > 2 else len(text_of(doc))

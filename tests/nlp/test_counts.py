@@ -33,3 +33,23 @@ def test_no_count_without_a_head_count(text):
 )
 def test_parse_number(number, scale, value):
     assert parse_number(number, scale) == value
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        # reported speech in the pluperfect is this incident
+        ("L'enseigne a confirmé qu'environ 4 300 comptes clients avaient été piratés.", "affected"),
+        # an earlier incident, named in the sentence before
+        (
+            "La clinique avait déjà été victime d'une cyberattaque en 2020. Les données de 1,4 million de "
+            "personnes avaient été dérobées.",
+            "earlier",
+        ),
+        ("Le groupe emploie 3 000 salariés.", "base"),
+    ],
+)
+def test_count_kinds(run_blank, text, kind):
+    doc = run_blank(text, "2024-03-01")
+    (span,) = doc.spans["ie_counts"]
+    assert span._.ie_kind == kind

@@ -330,3 +330,13 @@ def test_a_departement_in_the_headline_is_not_the_town_of_an_unnamed_mairie(run_
     )
     doc = run_blank(text)
     assert [s._.ie_value or s.text for s in doc.spans["ie_victims"]] == ["ville de Morsang"]
+
+
+def test_fraud_campaign_named_in_the_headline_makes_the_public_a_victim(run_blank):
+    text = (
+        "Faux SMS de remboursement : le syndicat des eaux alerte ses abonnés\n"
+        "Depuis lundi, des centaines d'habitants reçoivent ce message, accompagné d'un lien vers un site imitant "
+        "celui du syndicat."
+    )
+    doc = run_blank(text)
+    assert victims(doc) == ["des centaines d'habitants"]

@@ -244,8 +244,18 @@ class CountFinder:
         start, end = clause_bounds(doc, span)
         before = fold(text_of(doc)[max(start, span.start_char - 40) : span.start_char])
         after = fold(text_of(doc)[span.end_char : end])
-        if self.earlier.search(fold(sentence_text(span))):
+        sentence = fold(sentence_text(span))
+        if self.earlier.search(sentence):
             return "earlier"
+        if PLUPERFECT.search(sentence):
+            # « X avait déjà été victime en 2020. Les données de 1,4 million de personnes avaient été
+            # dérobées. »: the pluperfect goes on with the earlier incident of the sentence before
+            sent_start, _ = sentence_of(span)
+            previous = text_of(doc)[max(0, sent_start - 300) : sent_start]
+            if self.earlier.search(
+                fold(previous.rsplit(".", 2)[-2] if previous.count(".") >= 2 else previous)
+            ):
+                return "earlier"
         if self.base.search(before[-45:]):
             return "base"
         noun = fold(text_of(doc)[span.start_char : span.end_char].split()[-1])
@@ -258,6 +268,7 @@ class CountFinder:
         return "base"
 
 
+PLUPERFECT = re.compile(r"(?<![\w-])(?:avait|avaient)\s+(?:deja\s+)?ete(?![\w-])")
 PAST_TENSE = re.compile(
     r"(?<![\w-])(?:a|ont|avait|avaient|aurait|auraient|est|sont|était|étaient|fut|furent|eu|été|subi|reçu|"
     r"pris|mis|découvert|ouvert|survenu|intervenu|perdu|depuis)(?![\w-])|\w+(?:é|ée|és|ées)(?![\w-])"

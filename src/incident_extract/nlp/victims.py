@@ -375,7 +375,11 @@ class VictimFinder:
             right = fold(text_of(doc)[span.end_char : min(sent_end, span.end_char + 120)])
             if not GROUP_ROLE.match(right):
                 continue
-            scope = fold(text_of(doc)[slice(sentences[n][0], sentences[min(n + 1, len(sentences) - 1)][1])])
+            scope = fold(
+                text_of(doc)[slice(*sentences[0])]  # the headline: « Faux SMS de remboursement : ... »
+                + " "
+                + text_of(doc)[slice(sentences[n][0], sentences[min(n + 1, len(sentences) - 1)][1])]
+            )
             if not context.search(scope):
                 continue
             group = Span(doc, start, span.end, label="group", span_id=span.id_)
@@ -804,7 +808,15 @@ def _headline_town(doc: Doc) -> str | None:
     starts = sentence_starts(doc)
     limit = starts[2] if len(starts) > 2 else len(text_of(doc))
     return next(
-        (e.text for e in doc.ents if e.label_ == "LOC" and e.end_char <= limit and e.text[:1].isupper()), None
+        (
+            e.text
+            for e in doc.ents
+            if e.label_ == "LOC"
+            and e.end_char <= limit
+            and e.text[:1].isupper()
+            and f"({e.text})" not in text_of(doc)
+        ),
+        None,
     )
 
 

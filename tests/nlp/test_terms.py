@@ -267,3 +267,26 @@ def record_systems(doc):
 )
 def test_systems_hit_not_merely_mentioned(run_blank, text, expected):
     assert record_systems(run_blank(text, "2024-03-01")) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "field", "expected"),
+    [
+        (
+            "Les données de la clinique des Tilleuls sont proposées à la vente. Un échantillon mis en ligne contient "
+            "des noms et des numéros de téléphone.",
+            "data_leaked",
+            {"name", "phone"},
+        ),
+        (
+            "La clinique des Tilleuls a été piratée. Le pirate affirme avoir extrait la base de données du logiciel.",
+            "systems",
+            {"database"},
+        ),
+    ],
+)
+def test_data_and_systems_named_with_the_words_of_a_leak(run_blank, text, field, expected):
+    doc = run_blank(text, "2024-03-01")
+    (incident,) = doc._.ie_incidents
+    items = incident.data_leaked if field == "data_leaked" else incident.systems
+    assert {getattr(item, "id", None) or item.category for item in items} == expected

@@ -340,3 +340,21 @@ def test_fraud_campaign_named_in_the_headline_makes_the_public_a_victim(run_blan
     )
     doc = run_blank(text)
     assert victims(doc) == ["des centaines d'habitants"]
+
+
+@pytest.mark.parametrize(
+    ("text", "places", "expected"),
+    [
+        ("Amiens, cible d'une tentative de piratage, a porté plainte.", ["Amiens"], ["Amiens"]),
+        (
+            "Ce n'est pas la première fois qu'un établissement de santé de l'Oise est visé par des pirates.",
+            ["Oise"],
+            [],
+        ),
+    ],
+)
+def test_a_place_is_a_victim_only_as_the_subject(blank_nlp, text, places, expected):
+    doc = blank_nlp.make_doc(text)
+    doc.ents = [doc.char_span(text.index(p), text.index(p) + len(p), label="LOC") for p in places]
+    doc = blank_nlp(doc)
+    assert victims(doc) == expected

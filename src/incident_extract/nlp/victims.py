@@ -283,7 +283,7 @@ NOT_VICTIM_LEFT = re.compile(
 )
 INCIDENT_WORDS = re.compile(
     r"cyber|attaqu|pirat|hack|rancon|intrusion|fuite|vol\b|vole|derob|exfiltr|compromi|ddos|deni\s+de\s+service|"
-    r"malveillant|hameconn|phishing|escroqu|incident|victime|cibl|paralys|usurp|"
+    r"malveillant|hameconn|phishing|escroqu|incident|victime|cibl|paralys|usurp|en\s+vente|a\s+la\s+vente|dark\s?web|"
     r"acces\s+(?:illegitime|frauduleux|non\s+autorise|indu)"
 )
 COORDINATION = re.compile(
@@ -582,7 +582,9 @@ class VictimFinder:
             # a town is a victim only when the sentence says so outright (« Amiens, cible d'une
             # tentative de piratage »), never through « les habitants de X » or « chez X »
             sentence = fold(text_of(doc)[sent_start:sent_end])
-            return bool(RIGHT_ROLE.match(right) and INCIDENT_WORDS.search(sentence))
+            # and not as the complement of another noun: « un établissement de santé de l'Oise est visé »
+            complement = re.search(r"(?:\bde|\bdu|\bdes|d')\s*(?:la\s+|l')?$", left)
+            return bool(RIGHT_ROLE.match(right) and INCIDENT_WORDS.search(sentence) and not complement)
         if RIGHT_ROLE.match(right):
             return True
         if (

@@ -48,6 +48,16 @@ def run_with_places(blank_nlp):
             ["Quimper"],
             ["Quimper"],
         ),
+        (
+            "Depuis lundi, des centaines d'habitants du sud de la Mayenne reçoivent un faux SMS.",
+            ["de la Mayenne"],
+            ["Mayenne"],
+        ),
+        (
+            "Les données de la clinique du Lac, à Vichy (Allier), ont été piratées.",
+            ["Vichy", "Allier"],
+            ["Vichy", "Allier"],
+        ),
     ],
 )
 def test_places_of_the_impact(run_with_places, text, places, expected):
@@ -72,6 +82,11 @@ def test_places_of_the_impact(run_with_places, text, places, expected):
         (
             "La clinique Sainte-Anne a été piratée. Elle appartient au groupe Soins Grand Est.",
             ["Soins Grand Est"],
+        ),
+        # the medium that reports it
+        (
+            "La mairie de Lunel a été piratée, a expliqué le maire au micro de Radio Hérault.",
+            ["Radio Hérault"],
         ),
         # the backdrop of a hacktivist attack
         (

@@ -471,12 +471,31 @@ class _IncidentBuilder:
         ]
         items, seen = [], set()
         for ent in self.doc.ents:
+            after_de = False  # the capitalised name after « de la » in an entity the model called a place
             if ent.label_ == "LOC" and kind_spans.get(ent.start, ent.end) < ent.end:
                 # « région Guadeloupe », « hôpital de Cannes »: the place after the organisation noun
                 start = kind_spans[ent.start]
                 while start < ent.end - 1 and self.doc[start].lower_ in FILLERS:
                     start += 1
                 ent = Span(self.doc, start, ent.end, label="LOC")
+            elif (
+                ent.label_ == "LOC"
+                and ent[0].is_lower
+                and (ent[0].lower_ in FILLERS or ent[0].lower_ in GEOGRAPHIC_NOUNS)
+            ):
+                # « de la Sarthe », « vallée de l'Ariège »: the proper name after the last « de »
+                start = next(
+                    (
+                        k + 1
+                        for k in range(ent.end - 2, ent.start - 1, -1)
+                        if self.doc[k].lower_ in FILLERS and self.doc[k + 1].text[:1].isupper()
+                    ),
+                    None,
+                )
+                if start is None:
+                    continue
+                ent = Span(self.doc, start, ent.end, label="LOC")
+                after_de = True
             elif ent.label_ == "LOC" and ent.start in kind_ends:
                 # « le groupe Hospi Grand Ouest » is a name; « centre Saint-Jean de Saint-Doulchard » ends with a town
                 town = _town_after_de(ent)
@@ -485,11 +504,12 @@ class _IncidentBuilder:
                 ent = town
             if (
                 ent.label_ != "LOC"
-                or not _looks_like_place(ent)
+                or not (after_de or _looks_like_place(ent))
                 or blocked.intersection(range(ent.start, ent.end))
                 or ent.end in kind_spans  # « Bonlieu scène nationale »: a name, not a place
                 or PERSON_TITLE_BEFORE.search(fold(text[max(0, ent.start_char - 60) : ent.start_char]))
                 or NOT_IMPACT_BEFORE.search(fold(text[max(0, ent.start_char - 30) : ent.start_char]))
+                or MEDIUM_BEFORE.search(fold(text[max(0, ent.start_char - 40) : ent.start_char]))
             ):
                 continue
             name = (
@@ -652,9 +672,31 @@ PERSON_TITLE_BEFORE = re.compile(
 NOT_IMPACT_BEFORE = re.compile(
     r"(?:guerre|conflit|invasion|offensive\s+militaire|soutien|solidarite)\s+(?:en|au|aux|a|de|du|contre)?\s*(?:l'|la|le)?\s*$"
 )
+# « au micro de France Bleu Paris », « a indiqué à Ouest-France »: the medium, not a place
+MEDIUM_BEFORE = re.compile(
+    r"(?:micro|antenne|colonnes|selon|d'apres|aupres|par|a\s+indique|a\s+declare|a\s+explique|a\s+confie|"
+    r"a\s+precise)\s+(?:de\s+|d'|du\s+|a\s+|au\s+)?(?:la\s+|l')?$"
+)
 CAMEL_CASE = re.compile(r"[a-zà-ÿ][A-ZÀ-Ý]")
 
 
+GEOGRAPHIC_NOUNS = {
+    "vallée",
+    "région",
+    "département",
+    "canton",
+    "pays",
+    "île",
+    "côte",
+    "massif",
+    "plaine",
+    "bassin",
+    "sud",
+    "nord",
+    "est",
+    "ouest",
+    "centre",
+}
 FILLERS = ("de", "du", "des", "d'", "d’", "la", "l'", "l’")
 
 
@@ -686,8 +728,12 @@ def _looks_like_place(ent: Span) -> bool:
         return False  # HPL, TPC, AP-HM: organisations' acronyms; ABONNER: a page's button
     if CAMEL_CASE.search(text):
         return False  # LeMagIT, MediBoard: brands, not places
-    if len(ent) == 1 and (ent[0].pos_ in ("NOUN", "ADJ", "VERB") or ent[0].is_stop):
-        return False
+    doc = ent.doc
+    in_parentheses = (
+        ent.start > 0 and ent.end < len(doc) and doc[ent.start - 1].text == "(" and doc[ent.end].text == ")"
+    )
+    if len(ent) == 1 and (ent[0].pos_ in ("NOUN", "ADJ", "VERB") or ent[0].is_stop) and not in_parentheses:
+        return False  # « Préjudice », « Sports »: common nouns; « Beauvais (Oise) » names a département
     return ent.root.pos_ not in ("VERB",)
 
 

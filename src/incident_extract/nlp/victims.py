@@ -582,8 +582,8 @@ class VictimFinder:
             # a town is a victim only when the sentence says so outright (« Amiens, cible d'une
             # tentative de piratage »), never through « les habitants de X » or « chez X »
             sentence = fold(text_of(doc)[sent_start:sent_end])
-            # and not as the complement of another noun: « un établissement de santé de l'Oise est visé »
-            complement = re.search(r"(?:\bde|\bdu|\bdes|d')\s*(?:la\s+|l')?$", left)
+            # and not as a complement: « un établissement de santé de l'Oise est visé », « la clinique, à Vichy, »
+            complement = re.search(r"(?:\bde|\bdu|\bdes|d'|\ba|\bau|\baux)\s*(?:la\s+|l')?$", left)
             return bool(RIGHT_ROLE.match(right) and INCIDENT_WORDS.search(sentence) and not complement)
         if RIGHT_ROLE.match(right):
             return True

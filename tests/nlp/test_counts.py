@@ -47,6 +47,8 @@ def test_parse_number(number, scale, value):
             "earlier",
         ),
         ("Le groupe emploie 3 000 salariés.", "base"),
+        ("L'association accompagne près de 900 familles chaque année.", "base"),
+        ("Au moins 23 donateurs ont effectué un virement vers le faux compte.", "affected"),
     ],
 )
 def test_count_kinds(run_blank, text, kind):

@@ -30,6 +30,16 @@ def ids(doc, label, status=None):
         ("Une plainte a été déposée auprès de la gendarmerie.", "authorities", {"GENDARMERIE"}),
         ("Le parquet de Paris a ouvert une enquête confiée à l'OFAC.", "authorities", {"PARQUET", "POLICE"}),
         ("L'Agence régionale de santé suit la situation.", "authorities", {"ARS"}),
+        (
+            "Un bénévole a cliqué sur un lien prétendument envoyé par l'hébergeur.",
+            "attack_types",
+            {"phishing"},
+        ),
+        (
+            "Les pirates ont écrit aux donateurs pour les escroquer avec un faux IBAN.",
+            "attack_types",
+            {"fraud"},
+        ),
     ],
 )
 def test_vocabulary_ids(run_blank, text, label, expected):
@@ -290,3 +300,9 @@ def test_data_and_systems_named_with_the_words_of_a_leak(run_blank, text, field,
     (incident,) = doc._.ie_incidents
     items = incident.data_leaked if field == "data_leaked" else incident.systems
     assert {getattr(item, "id", None) or item.category for item in items} == expected
+
+
+def test_the_hijacked_mailbox_is_an_account_takeover_not_an_intrusion(run_blank):
+    doc = run_blank("L'association Toit Commun a été victime d'un piratage de sa messagerie.", "2024-03-01")
+    (incident,) = doc._.ie_incidents
+    assert {a.id for a in incident.attack_types} == {"account_takeover"}

@@ -358,3 +358,31 @@ def test_a_place_is_a_victim_only_as_the_subject(blank_nlp, text, places, expect
     doc.ents = [doc.char_span(text.index(p), text.index(p) + len(p), label="LOC") for p in places]
     doc = blank_nlp(doc)
     assert victims(doc) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "Enfin, la mairie de Lectoure a perdu jeudi le contrôle de sa page Facebook. "
+            "La commune a signalé le piratage à Meta.",
+            ["mairie de Lectoure"],
+        ),
+        (
+            "Deuxième victime, le collège Saint-Exupéry de Fleurance, dont le site a été défiguré.",
+            ["collège Saint-Exupéry de Fleurance"],
+        ),
+        (
+            "La plus grave de ces attaques touche la société Batinord, un négoce de matériaux.",
+            ["société Batinord"],
+        ),
+    ],
+)
+def test_victims_of_a_series_of_attacks(run_blank, text, expected):
+    assert victims(run_blank(text)) == expected
+
+
+def test_a_departement_written_dans_le_is_not_the_town_of_a_mairie(run_blank):
+    text = "Gers : une mairie visée par des pirates\nDans le Gers, le site de la mairie a été piraté jeudi."
+    doc = run_blank(text)
+    assert [s._.ie_value for s in doc.spans["ie_victims"] if s._.ie_value] == []

@@ -115,6 +115,11 @@ NOT_NAMES = {
     "ia",
 }
 STOP_NAMES = {
+    "premiere",  # « Deuxième victime, le collège X »
+    "deuxieme",
+    "troisieme",
+    "seconde",
+    "derniere",
     "france",
     "internet",
     "afp",
@@ -163,7 +168,10 @@ _PASSIVE = (
     # participle endings only: « ciblée », « piratés »; not « ciblera », « frappent » (active voice)
     r"(?:ee?s?|s)?(?![\w'])"
 )
-_WITH_AVOIR = r"(?:subi|essuye|fait\s+face|fait\s+l'objet|ete\s+victimes?|ete\s+la\s+cible|ete\s+cibles?\s+d)"
+_WITH_AVOIR = (
+    r"(?:subi|essuye|fait\s+face|fait\s+l'objet|ete\s+victimes?|ete\s+la\s+cible|ete\s+cibles?\s+d|"
+    r"perdu\s+(?:[\w']+\s+){0,2}?le\s+controle)"  # « a perdu jeudi le contrôle de sa page Facebook »
+)
 _VICTIM_NOUN = r"(?:victimes?|la\s+cible|cibles?\s+d|subit|subissent|fait\s+face|font\s+face|fait\s+l'objet)"
 _ROLE_LEAD = (
     r"\s*(?:\([^)]{1,60}\)\s*)?(?:,[^,;:.]{1,45},)?\s*[,:]?\s*(?:qui\s+|elle-meme\s+|lui-meme\s+|"
@@ -259,7 +267,8 @@ LEFT_ROLE = re.compile(
     r"|(?:(?:a|ont|avait|avaient|aurait|auraient|vient\s+de|viennent\s+de)\s+(?:(?!ete\b)\w+\s+){0,2}?"
     r"(?:touche|vise|frappe|paralyse|cible|affecte|perturbe|impacte|bloque|pirate|attaque|infecte|"
     r"compromis|mis\s+a\s+l'arret|mis\s+hors\s+service|mis\s+a\s+mal|pris\s+pour\s+cible|hacke|ranconne)"
-    r"|(?:elle|il|elles|ils|qui|cyber-?attaques?|attaques?|piratages?|rancongiciels?|ransomwares?|virus)\s+"
+    r"|(?:elle|il|elles|ils|qui|cyber-?attaques?|attaques?|piratages?|rancongiciels?|ransomwares?|virus|"
+    r"(?:la|le)\s+plus\s+(?:grave|importante?|serieuse?|spectaculaire|touchee?))\s+"
     r"(?:[\w']+\s+){0,4}?(?:touchent|touche|visent|vise|frappent|frappe|paralysent|paralyse|ciblent|cible|"
     r"affectent|affecte|perturbent|perturbe|bloquent|bloque|infectent|infecte))"
     r"|(?:touchant|visant|ciblant|paralysant|frappant|affectant|perturbant|impactant|piratant)"
@@ -279,7 +288,7 @@ NOT_VICTIM_LEFT = re.compile(
     r"(?:(?:media|journal|quotidien|magazine|hebdomadaire|site|blog|chaine|radio|confrere|agence\s+de\s+presse)"
     r"(?:\s+(?!de\b|du\b|des\b|d')[\w-]+){0,2}\s*$|informations?\s+(?:du|de|d')\s*(?:la\s+|l')?(?:media|journal|quotidien|site)|selon|d'apres|explique|indique|precise|annonce|rapporte|affirme|assure|souligne|a\s+declare|"
     r"aupres\s+de|avec\s+l'aide\s+de|accompagne\s+par|aide\s+par|epaule\s+par|par\s+le\s+groupe|"
-    r"revendiquee?\s+par|signale\s+a|plainte\s+aupres)\s*(?:[\w-]+\s+){0,2}?(?:la|le|les|l')?\s*$"
+    r"revendiquee?\s+par|signalee?s?\s+(?:[\w']+\s+){0,3}?a|plainte\s+aupres)\s*(?:[\w-]+\s+){0,2}?(?:la|le|les|l')?\s*$"
 )
 INCIDENT_WORDS = re.compile(
     r"cyber|attaqu|pirat|hack|rancon|intrusion|fuite|vol\b|vole|derob|exfiltr|compromi|ddos|deni\s+de\s+service|"
@@ -805,7 +814,7 @@ def _headline_town(doc: Doc) -> str | None:
     first_line = text_of(doc).split("\n", 1)[0]
     m = HEADLINE_PLACE.match(first_line)
     # « Essonne : ... » over « Morsang-les-Bois (Essonne) »: a département, not the town
-    if m and not INCIDENT_WORDS.search(fold(m.group(1))) and f"({m.group(1)})" not in text_of(doc):
+    if m and not INCIDENT_WORDS.search(fold(m.group(1))) and not _is_departement(doc, m.group(1)):
         return m.group(1)
     starts = sentence_starts(doc)
     limit = starts[2] if len(starts) > 2 else len(text_of(doc))
@@ -816,9 +825,19 @@ def _headline_town(doc: Doc) -> str | None:
             if e.label_ == "LOC"
             and e.end_char <= limit
             and e.text[:1].isupper()
-            and f"({e.text})" not in text_of(doc)
+            and not _is_departement(doc, e.text)
         ),
         None,
+    )
+
+
+def _is_departement(doc: Doc, place: str) -> bool:
+    """« Morsang-les-Bois (Essonne) », « dans le Gers »: the text writes it as a département or a
+    region, not as the town of a mairie."""
+    text = text_of(doc)
+    return (
+        f"({place})" in text
+        or re.search(r"(?i:\bdans\s+(?:le|la|les|l['’]))\s*" + re.escape(place), text) is not None
     )
 
 

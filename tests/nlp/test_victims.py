@@ -386,3 +386,45 @@ def test_a_departement_written_dans_le_is_not_the_town_of_a_mairie(run_blank):
     text = "Gers : une mairie visée par des pirates\nDans le Gers, le site de la mairie a été piraté jeudi."
     doc = run_blank(text)
     assert [s._.ie_value for s in doc.spans["ie_victims"] if s._.ie_value] == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "L'éditeur nantais de logiciels de paie et de gestion des ressources humaines Paylor a confirmé "
+            "avoir été victime d'une attaque par rançongiciel.",
+            ["éditeur nantais de logiciels de paie et de gestion des ressources humaines Paylor"],
+        ),
+        (
+            "L'office public de l'habitat Caraïbe Logis, premier bailleur social de l'archipel avec plus de "
+            "12.000 logements, a été la cible d'une attaque informatique.",
+            ["office public de l'habitat Caraïbe Logis"],
+        ),
+        (
+            "L'étude d'avocats et de notaires Morel & Associés, l'une des plus importantes du canton, a été "
+            "victime d'une cyberattaque.",
+            ["étude d'avocats et de notaires Morel & Associés"],
+        ),
+    ],
+)
+def test_long_organisation_descriptions_before_the_name(run_blank, text, expected):
+    assert victims(run_blank(text)) == expected
+
+
+def test_a_participle_ends_the_description(run_blank):
+    doc = run_blank("La société de transport installée à Laval a été piratée.")
+    assert victims(doc) != ["société de transport installée à Laval"]
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://www.journal.fr/eco/la-start-up-grenobloise-sentinelle-leve-18-millions-contre-les-cyberattaques",
+        "https://www.journal.fr/eco/cybersecurite-une-pme-sur-deux-victime-d-une-cyberattaque",
+    ],
+)
+def test_slug_of_a_funding_or_statistics_story_names_no_victim(run_blank, url):
+    text = "La start-up grenobloise Sentinelle protège les usines. Une PME sur deux a subi une cyberattaque."
+    doc = run_blank(text, "2024-03-01", url=url)
+    assert not any("headline_slug" in (s._.ie_rule or "") for s in doc.spans["ie_victims"])

@@ -174,7 +174,7 @@ _WITH_AVOIR = (
 )
 _VICTIM_NOUN = r"(?:victimes?|la\s+cible|cibles?\s+d|subit|subissent|fait\s+face|font\s+face|fait\s+l'objet)"
 _ROLE_LEAD = (
-    r"\s*(?:\([^)]{1,60}\)\s*)?(?:,[^,;:.]{1,45},)?\s*[,:]?\s*(?:qui\s+|elle-meme\s+|lui-meme\s+|"
+    r"\s*(?:\([^)]{1,60}\)\s*)?(?:,(?:[^,;:.]|[.,](?=\d)){1,80},)?\s*[,:]?\s*(?:qui\s+|elle-meme\s+|lui-meme\s+|"
     r"(?:une\s+|la\s+)?(?:nouvelle|derniere|premiere|enieme|autre)\s+)?"
 )
 # after an organisation noun, a few words of complement and a longer incise may come before the role:
@@ -309,6 +309,7 @@ class VictimFinder:
         self.organisations = load_vocabulary("organisations")
         self.dependency_matcher = DependencyMatcher(nlp.vocab, validate=True)
         self.victim_positions: dict[str, int] = {}
+        self.kind_words = {fold(t.rstrip("*")) for e in self.organisations.entries for t in e.terms}
         groups = load_vocabulary("people_groups")
         self.group_context = cue_regex(groups.context, prefixes=False)
         for rule in load_dependency_rules().patterns:
@@ -356,6 +357,8 @@ class VictimFinder:
                 continue
             if span._.ie_rule in ("victims.ner_loc", "victims.ner_per") or not _proper_tokens(span):
                 continue
+            if fold(span.text) in self.kind_words:
+                continue  # « PME », « entreprises »: a kind of organisation, not a name
             tokens = _content_tokens(fold(span.text))
             if not tokens or any(set(tokens) <= other for other in named):
                 continue
@@ -647,7 +650,8 @@ def _group_quantifier_start(doc: Doc, i: int) -> int | None:
 SLUG_STOP = {"le", "la", "les", "l", "de", "du", "des", "d", "un", "une", "a", "au", "aux", "et", "en"}
 SLUG_NOT_VICTIM = re.compile(
     r"^(?:alerte|previent|met|mettent|conseille|lance|revendique|publie|selon|rapport|etude|explique|"
-    r"condamne|arrete|demantele|aide|accompagne|corrige|alertent|recrute)$"
+    r"condamne|arrete|demantele|aide|accompagne|corrige|alertent|recrute|leve|investit|protege|proteger|"
+    r"securise|securiser|sensibilise|forme|propose|presente|devoile|lancent|veut|mise|parie|rachete|rachat)$"
 )
 
 
@@ -722,17 +726,47 @@ def _antecedent(anaphor: Span, candidates: list[Span]) -> Span | None:
     return first[max(keys, key=lambda k: (counts[k], first[k].id_.startswith("org."), last[k]))]
 
 
+COMPLEMENT_STOPS = {
+    "à",
+    "a",
+    "au",
+    "aux",
+    "par",
+    "pour",
+    "avec",
+    "sur",
+    "dans",
+    "qui",
+    "que",
+    "dont",
+    "est",
+    "ont",
+    "sont",
+    "était",
+}
+PARTICIPLE = re.compile(r"(?:é|ée|és|ées|is|ise|ises|it|ite|its|ites)$")
+
+
 def _lowercase_complement(doc: Doc, i: int) -> int:
     """End of ``de linge de maison`` / ``de logiciels médicaux`` after an organisation noun."""
     j = i
+    if j + 1 < len(doc) and doc[j].lower_ == "et" and doc[j + 1].lower_ in ("de", "d'", "d’", "du", "des"):
+        j += 1  # « l'étude d'avocats et de notaires X »
     if j < len(doc) and doc[j].lower_ in ("de", "d'", "d’", "du", "des", "en"):
         j += 1
         words = 0
+        # « de logiciels de paie et de gestion des ressources humaines Paylis »: nouns, adjectives and
+        # « de », « et »; a verb, a participle or another preposition (« installée à Laval ») ends it
         while (
             j < len(doc)
-            and words < 5
+            and words < 10
             and (
-                (doc[j].is_lower and (doc[j].is_alpha or "-" in doc[j].text))
+                (
+                    doc[j].is_lower
+                    and (doc[j].is_alpha or "-" in doc[j].text)
+                    and doc[j].lower_ not in COMPLEMENT_STOPS
+                    and not PARTICIPLE.search(doc[j].lower_)
+                )
                 or doc[j].lower_ in ("d'", "d’", "-")
             )
         ):

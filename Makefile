@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 SHARED ?= ../shared
 MODEL_DIR := models/incident_fr
 
-.PHONY: install run test eval lint model bench bench-quick clean
+.PHONY: install run test eval eval-holdout lint model bench bench-quick clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -30,6 +30,14 @@ test: $(STAMP)
 eval: $(STAMP)
 	$(BIN)/incident-extract run $(SHARED)/corpus/dev/articles -o out/dev.jsonl
 	$(BIN)/python $(SHARED)/eval/score.py --gold $(SHARED)/corpus/dev/gold --pred out/dev.jsonl
+
+# articles written by helpers who never saw the rules (eval/holdout*/README.md): generalisation
+eval-holdout: $(STAMP)
+	@for set in eval/holdout*/; do \
+		name=$$(basename $$set); \
+		$(BIN)/incident-extract run $$set/articles -o out/$$name.jsonl --no-progress >/dev/null && \
+		echo "== $$name" && $(BIN)/python $(SHARED)/eval/score.py --gold $$set/gold --pred out/$$name.jsonl | tail -15; \
+	done
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests bench

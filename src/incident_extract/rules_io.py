@@ -265,11 +265,24 @@ def word_prefixes(names: tuple[str, ...] = TERM_FIELDS) -> list[tuple[str, str, 
     return out
 
 
+class _FoldTable(dict):
+    """``str.translate`` table filled on first sight of each character: its casefolded NFKD form
+    without combining marks (``É`` -> ``e``, ``œ`` -> ``œ``, ``’`` -> ``'``)."""
+
+    def __missing__(self, code: int) -> str:
+        import unicodedata
+
+        char = chr(code)
+        decomposed = unicodedata.normalize("NFKD", char.casefold().replace("’", "'"))
+        self[code] = value = "".join(c for c in decomposed if not unicodedata.combining(c))
+        return value
+
+
+_FOLD_TABLE = _FoldTable()
+
+
 @lru_cache(maxsize=8192)
 def fold(text: str) -> str:
     """Lowercase without accents, for cue and context comparisons (cached: rules fold the same
-    sentences again and again)."""
-    import unicodedata
-
-    text = unicodedata.normalize("NFKD", text.casefold().replace("’", "'"))
-    return "".join(c for c in text if not unicodedata.combining(c))
+    sentences again and again; one table lookup per character otherwise)."""
+    return text.translate(_FOLD_TABLE)

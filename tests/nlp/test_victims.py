@@ -428,3 +428,11 @@ def test_slug_of_a_funding_or_statistics_story_names_no_victim(run_blank, url):
     text = "La start-up grenobloise Sentinelle protège les usines. Une PME sur deux a subi une cyberattaque."
     doc = run_blank(text, "2024-03-01", url=url)
     assert not any("headline_slug" in (s._.ie_rule or "") for s in doc.spans["ie_victims"])
+
+
+def test_an_attack_word_the_model_calls_a_place_is_no_town(blank_nlp):
+    text = "Cyberattaque : la mairie paralysée\nDepuis lundi, le site de la mairie est piraté."
+    doc = blank_nlp.make_doc(text)
+    doc.ents = [doc.char_span(0, len("Cyberattaque"), label="LOC")]
+    doc = blank_nlp(doc)
+    assert [s._.ie_value for s in doc.spans["ie_victims"] if s._.ie_value] == []

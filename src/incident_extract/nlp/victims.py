@@ -860,6 +860,7 @@ def _headline_town(doc: Doc) -> str | None:
             and e.end_char <= limit
             and e.text[:1].isupper()
             and not _is_departement(doc, e.text)
+            and not INCIDENT_WORDS.search(fold(e.text))  # « Cyberattaque : » is no town
         ),
         None,
     )

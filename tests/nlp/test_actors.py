@@ -17,6 +17,12 @@ def found(doc, label):
         ("Les données ont été publiées par un groupe se faisant appeler Night Owl.", ["Night Owl"]),
         ("La page affichait un message signé d'un pseudonyme, « Z3r0Cool ».", ["Z3r0Cool"]),
         ("Le groupe de hackers Cyber Wolves a revendiqué l'attaque.", ["Cyber Wolves"]),
+        ("Dans la soirée, le groupe Orcus Locker a revendiqué l'attaque sur son site.", ["Orcus Locker"]),
+        (
+            "Les attaquants, qui se présentent sous le nom de Vortex Syndicate, ont publié les fichiers.",
+            ["Vortex Syndicate"],
+        ),
+        ("Le vendeur, qui se fait appeler « Kr0nos » sur un forum, réclame 3 000 dollars.", ["Kr0nos"]),
         ("L'attaque n'a pas été revendiquée par ses auteurs.", []),
         ("Le groupe Dupont a racheté un concurrent.", []),
     ],

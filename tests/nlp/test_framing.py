@@ -105,6 +105,11 @@ def test_trial_over_an_old_attack_is_no_incident(run_blank, text, published, inc
             "La société Transalp a été piratée samedi. Selon une étude, une PME sur trois a déjà été attaquée.",
             True,
         ),
+        # « étude » of lawyers is no study
+        (
+            "Sion, le 12 mars 2025 – L'étude d'avocats Morel & Associés a été victime d'une cyberattaque samedi.",
+            True,
+        ),
     ],
 )
 def test_statistics_article_is_no_incident(run_blank, text, incident):

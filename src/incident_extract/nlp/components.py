@@ -320,8 +320,18 @@ ACTOR_PATTERNS = [
         # « un groupe se faisant appeler Kraken Locker », « signés d'un pseudonyme, « Sh4d0wFox » »
         "actors.pseudonyme",
         re.compile(
-            r"\b(?:se\s+faisant\s+appeler|se\s+présentant\s+sous\s+le\s+(?:pseudonyme|nom)\s+(?:de\s+)?|"
+            r"\b(?:se\s+(?:faisant|fait|font)\s+appeler|se\s+présent(?:ant|e|ent)\s+sous\s+le\s+(?:pseudonyme|nom)\s+(?:de\s+)?|"
             r"sous\s+le\s+pseudonyme\s+(?:de\s+)?|d['’]un\s+pseudonyme,?)\s*[«\"“]?\s*" + _ACTOR_NAME
+        ),
+    ),
+    (
+        # « le groupe Orcus Locker a revendiqué l'attaque »: a group that claims is an attacker
+        "actors.groupe_revendique",
+        re.compile(
+            r"\b(?:groupe|gang|collectif)\s+[«\"“]?\s*"
+            + _ACTOR_NAME
+            + r"\s*[»\"”]?\s+(?:a\s+|aurait\s+|avait\s+)?"
+            r"(?:revendiqu|menac\w*\s+de\s+publier|affirm\w*\s+avoir|exig|réclam)"
         ),
     ),
     (

@@ -436,3 +436,13 @@ def test_an_attack_word_the_model_calls_a_place_is_no_town(blank_nlp):
     doc.ents = [doc.char_span(0, len("Cyberattaque"), label="LOC")]
     doc = blank_nlp(doc)
     assert [s._.ie_value for s in doc.spans["ie_victims"] if s._.ie_value] == []
+
+
+def test_a_responder_firm_is_no_victim(run_blank):
+    text = (
+        "La coopérative Ar Maez a été victime d'un rançongiciel. La société rennaise Armor Sécurité, "
+        "mandatée pour la remédiation, a été appelée dès samedi."
+    )
+    doc = run_blank(text)
+    assert victims(doc) == ["Ar Maez"]
+    assert [s.text for s in doc.spans["ie_actors"] if s.label_ == "responders"] == ["Armor Sécurité"]

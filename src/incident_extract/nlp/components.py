@@ -354,7 +354,7 @@ RESPONDER_PATTERN = re.compile(
 )
 RESPONDER_CONTEXT = re.compile(
     r"accompagn|mandat|fait\s+appel|appel\s+(?:a|au)\b|epaul|\baid|assist|investig|remediation|reconstru|"
-    r"restaur|analys|securis|intervien|intervenu|depech|renfort|soutien|particip|repere|detecte|alerte|"
+    r"restaur|analys|securis|intervien|intervenu|depech|renfort|soutien|particip|"
     r"reponse\s+a\s+incident"
 )
 NOT_ACTOR = {"Le", "La", "Les", "Un", "Une", "Ce", "Cette", "En", "Il", "Elle", "Selon", "Depuis", "Ces"}

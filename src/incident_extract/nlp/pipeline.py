@@ -21,8 +21,8 @@ from .extensions import SPAN_KEYS
 MODEL_EXCLUDE = ("lemmatizer", "attribute_ruler")
 TERMS_RULER = "incident_extract_terms"
 OWN_COMPONENTS = (
+    "incident_extract_actors",  # before the victims: a named attacker or responder is never a victim
     "incident_extract_victims",
-    "incident_extract_actors",
     "incident_extract_dates",
     "incident_extract_counts",
     "incident_extract_assertion",

@@ -423,7 +423,7 @@ class VictimFinder:
         « Transalp Logistique »)."""
         never: set[int] = set()
         not_alone: set[int] = set()
-        for span in doc.spans.get(SPAN_KEYS["terms"], []):
+        for span in [*doc.spans.get(SPAN_KEYS["terms"], []), *doc.spans.get(SPAN_KEYS["actors"], [])]:
             if span.label_ in ("authorities", "threat_actors", "responders"):
                 never.update(range(span.start, span.end))
             elif span.label_ in ("systems", "attack_types", "data_leaked"):

@@ -446,3 +446,11 @@ def test_a_responder_firm_is_no_victim(run_blank):
     doc = run_blank(text)
     assert victims(doc) == ["Ar Maez"]
     assert [s.text for s in doc.spans["ie_actors"] if s.label_ == "responders"] == ["Armor Sécurité"]
+
+
+def test_first_of_a_list_after_comme(run_blank):
+    text = (
+        "Mercredi, les hackers s'en sont pris à plusieurs collectivités, comme le conseil régional de Bretagne "
+        "et la mairie de Lunel."
+    )
+    assert victims(run_blank(text)) == ["conseil régional de Bretagne", "mairie de Lunel"]

@@ -281,6 +281,9 @@ LEFT_ROLE = re.compile(
     r"|s'en\s+(?:sont\s+)?pris\s+a|s'en\s+prend\s+a|s'en\s+prennent\s+a"
     r")"
     r"\s*(?:,[^,;.]{1,45},)?"
+    # « s'en sont pris à plusieurs collectivités, comme le conseil régional X »: the first of a list
+    r"(?:\s*(?:plusieurs|des|de\s+nombreux|de\s+nombreuses|certains|certaines)?\s*[\w-]+\s*,?\s*"
+    r"(?:comme|notamment|dont|tels?\s+que|telles?\s+que|parmi\s+lesquel\w*)\s)?"
     r"\s*(?:la|le|les|l'|un|une|des|plusieurs|nombreux|nombreuses|certains|certaines|son|sa|ses|leur|leurs)?"
     r"\s*(?:(?!(?:a|au|aux|par|pour|avec|sur|dans|en|et)\s)[\w-]+\s+){0,2}?$"
 )

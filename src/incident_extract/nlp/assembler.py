@@ -484,17 +484,10 @@ class _IncidentBuilder:
                 and (ent[0].lower_ in FILLERS or ent[0].lower_ in GEOGRAPHIC_NOUNS)
             ):
                 # « de la Sarthe », « vallée de l'Ariège »: the proper name after the last « de »
-                start = next(
-                    (
-                        k + 1
-                        for k in range(ent.end - 2, ent.start - 1, -1)
-                        if self.doc[k].lower_ in FILLERS and self.doc[k + 1].text[:1].isupper()
-                    ),
-                    None,
-                )
-                if start is None:
+                name = _town_after_de(ent, FILLERS, include_first=True)
+                if name is None:
                     continue
-                ent = Span(self.doc, start, ent.end, label="LOC")
+                ent = name
                 after_de = True
             elif ent.label_ == "LOC" and ent.start in kind_ends:
                 # « le groupe Hospi Grand Ouest » is a name; « centre Saint-Jean de Saint-Doulchard » ends with a town
@@ -700,11 +693,12 @@ GEOGRAPHIC_NOUNS = {
 FILLERS = ("de", "du", "des", "d'", "d’", "la", "l'", "l’")
 
 
-def _town_after_de(ent: Span) -> Span | None:
-    """« Saint-Jean de Saint-Doulchard » -> « Saint-Doulchard »: what follows the last « de »."""
+def _town_after_de(ent: Span, words=("de", "d'", "d’"), include_first: bool = False) -> Span | None:
+    """« Saint-Jean de Saint-Doulchard » -> « Saint-Doulchard »: the capitalised name after the last
+    « de » (or another of ``words``; with ``include_first`` the entity's first word may be one)."""
     doc = ent.doc
-    for k in range(ent.end - 2, ent.start, -1):
-        if doc[k].lower_ in ("de", "d'", "d’") and doc[k + 1].text[:1].isupper():
+    for k in range(ent.end - 2, ent.start - (1 if include_first else 0), -1):
+        if doc[k].lower_ in words and doc[k + 1].text[:1].isupper():
             return Span(doc, k + 1, ent.end, label="LOC")
     return None
 

@@ -61,6 +61,11 @@ def framed_as_exercise(doc: Doc) -> bool:
     return bool(cues["not_real"].search(unquoted))
 
 
+def _lede(doc: Doc) -> str:
+    """The first three sentences, folded: the headline and what the article is about."""
+    return fold(" ".join(text_of(doc)[slice(*bounds)] for bounds in all_sentences(doc)[:3]))
+
+
 YEAR = re.compile(r"(?<!\d)(19[89]\d|20[0-4]\d)(?!\d)")
 
 
@@ -71,8 +76,7 @@ def framed_as_old_trial(doc: Doc) -> bool:
     head = headline(doc)
     if not cues["trial_headline"].search(head):
         return False
-    sentences = all_sentences(doc)
-    lede = fold(" ".join(text_of(doc)[slice(*b)] for b in sentences[:3]))
+    lede = _lede(doc)
     published = doc._.ie_published
     current = published.year if published else None
     years = [int(y) for y in YEAR.findall(f"{head} {lede}")]
@@ -85,6 +89,4 @@ def framed_as_statistics(doc: Doc) -> bool:
     head = headline(doc)
     if not cues["statistics_headline"].search(head):
         return False
-    sentences = all_sentences(doc)
-    lede = fold(" ".join(text_of(doc)[slice(*b)] for b in sentences[:3]))
-    return bool(cues["statistics_lede"].search(lede))
+    return bool(cues["statistics_lede"].search(_lede(doc)))

@@ -225,7 +225,7 @@ def test_requests_to_one_host_are_capped(limit):
             thread.start()
         for thread in threads:
             thread.join()
-        assert server.max_in_flight == limit
+        assert server.max_pausing == limit
 
 
 def test_settings_have_defaults_and_refuse_unknown_keys():

@@ -8,6 +8,7 @@ answers 304 to a conditional request. Every request is logged for the tests to i
 
 from __future__ import annotations
 
+import contextlib
 import gzip
 import threading
 import time
@@ -59,8 +60,8 @@ class LocalWeb(ThreadingHTTPServer):
         self.base = f"http://127.0.0.1:{self.server_address[1]}"
         self.hits: list[Hit] = []
         self.attempts: Counter[str] = Counter()
-        self.in_flight = 0
-        self.max_in_flight = 0
+        self.pausing = 0  # requests inside /pause.html's wait, before their answer is written
+        self.max_pausing = 0
         self.dynamic_items: list[tuple[str, str]] = []
         """(title, path) of the items of ``/flux/dynamique.rss``: a test adds news between runs."""
         self.lock = threading.Lock()
@@ -103,15 +104,9 @@ class _Handler(BaseHTTPRequestHandler):
             self.server.hits.append(Hit(self.path, {k.lower(): v for k, v in self.headers.items()}))
             self.server.attempts[self.path] += 1  # query included: a test can use a fresh counter
             attempt = self.server.attempts[self.path]
-            self.server.in_flight += 1
-            self.server.max_in_flight = max(self.server.max_in_flight, self.server.in_flight)
-        try:
+        # the client may give up (timeout, size limit): expected in these tests
+        with contextlib.suppress(BrokenPipeError, ConnectionResetError):
             self._route(path, attempt)
-        except (BrokenPipeError, ConnectionResetError):
-            pass  # the client gave up (timeout, size limit): expected in these tests
-        finally:
-            with self.server.lock:
-                self.server.in_flight -= 1
 
     def _route(self, path: str, attempt: int) -> None:
         if path == "/robots.txt":
@@ -136,7 +131,14 @@ class _Handler(BaseHTTPRequestHandler):
         if path == "/goutte.html":  # a byte every 0.1 s: never silent long enough for a read timeout
             return self._drip()
         if path == "/pause.html":  # holds the connection a little: concurrency tests
+            # counted only while no answer has left: once the body is sent, the client may rightly
+            # start its next request before this thread gets to count this one as done
+            with self.server.lock:
+                self.server.pausing += 1
+                self.server.max_pausing = max(self.server.max_pausing, self.server.pausing)
             time.sleep(0.2)
+            with self.server.lock:
+                self.server.pausing -= 1
             return self._article("clinique-tilleuls.html")
         if path == "/boucle-a.html":
             return self._redirect("/boucle-b.html")

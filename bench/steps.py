@@ -263,7 +263,7 @@ def extract_many_n_process(articles: Iterable, nlp: Any, settings: Any, n_proces
     spaCy's own multi-process design (Docs shipped as bytes), measured against the article pool."""
     from incident_extract.clean import clean
     from incident_extract.errors import ArticleError
-    from incident_extract.records import error_record, to_record
+    from incident_extract.records import article_doc, error_record, to_record
 
     failed = []
 
@@ -274,9 +274,7 @@ def extract_many_n_process(articles: Iterable, nlp: Any, settings: Any, n_proces
             except ArticleError as exc:
                 failed.append(error_record(raw, str(exc)))
                 continue
-            doc = nlp.make_doc(article.text)
-            doc._.ie_published = article.published
-            yield doc, article
+            yield article_doc(nlp, article), article
 
     pairs = nlp.pipe(docs(), as_tuples=True, batch_size=settings.batch_size, n_process=n_process)
     for doc, article in pairs:
@@ -287,7 +285,7 @@ def extract_many_n_process(articles: Iterable, nlp: Any, settings: Any, n_proces
 def step_profile(articles: list[BenchArticle], options: dict, batch_size: int, workdir: Path) -> Result:
     """Seconds per pipeline component (batched as ``nlp.pipe`` does), plus cleaning and records."""
     from incident_extract.clean import clean
-    from incident_extract.records import to_record
+    from incident_extract.records import article_doc, to_record
     from incident_extract.settings import DEFAULT_SETTINGS
     from incident_extract.store import record_json
 
@@ -303,9 +301,7 @@ def step_profile(articles: list[BenchArticle], options: dict, batch_size: int, w
 
     for chunk in _chunks(text_raws(articles), batch_size):
         cleaned = timed("clean (language check...)", lambda c=chunk: [clean(raw, settings) for raw in c])
-        docs = timed("tokenizer", lambda c=cleaned: [nlp.make_doc(a.text) for a in c])
-        for doc, article in zip(docs, cleaned, strict=True):
-            doc._.ie_published = article.published
+        docs = timed("tokenizer", lambda c=cleaned: [article_doc(nlp, a) for a in c])
         for name, component in nlp.pipeline:
             if hasattr(component, "pipe"):
                 docs = timed(name, lambda p=component, d=docs: list(p.pipe(d, batch_size=batch_size)))

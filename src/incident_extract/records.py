@@ -74,10 +74,7 @@ def extract_many(
             except ArticleError as exc:
                 failed.append(error_record(raw, str(exc)))
                 continue
-            doc = nlp.make_doc(article.text)
-            doc._.ie_published = article.published
-            doc._.ie_url = article.url
-            yield doc, article
+            yield article_doc(nlp, article), article
 
     pipe = nlp.pipe(docs(), as_tuples=True, batch_size=settings.batch_size, n_process=settings.workers)
     for doc, article in pipe:
@@ -86,6 +83,15 @@ def extract_many(
         yield to_record(doc, article)
     while failed:
         yield failed.popleft()
+
+
+def article_doc(nlp: Language, article: CleanArticle) -> Doc:
+    """The article's text as a Doc, with what the components read besides the text: the
+    publication date (relative dates) and the URL (its slug and date when the page lacks them)."""
+    doc = nlp.make_doc(article.text)
+    doc._.ie_published = article.published
+    doc._.ie_url = article.url
+    return doc
 
 
 _WORKER: tuple[Language, Settings] | None = None

@@ -273,6 +273,22 @@ def record_systems(doc):
             "La mairie de Lunel a été piratée. Les serveurs de la mairie sont à l'arrêt.",
             {"information_system"},
         ),
+        # impact told by what no longer works
+        (
+            "La mairie de Lunel a été piratée. Les agents ne pouvaient plus accéder à leurs ordinateurs.",
+            {"workstations"},
+        ),
+        (
+            "La mairie de Lunel a été piratée, bloquant la gestion des stocks et les caisses.",
+            {"business_software", "payment"},
+        ),
+        # the spec puts computerised patient records under database
+        (
+            "La clinique des Tilleuls a été piratée : le dossier patient informatisé est inaccessible.",
+            {"database"},
+        ),
+        # a paywall line is no impact
+        ("La mairie de Lunel a été piratée. Accédez à nos articles sur l'application mobile.", set()),
     ],
 )
 def test_systems_hit_not_merely_mentioned(run_blank, text, expected):

@@ -261,25 +261,9 @@ def step_project_workers(
 def extract_many_n_process(articles: Iterable, nlp: Any, settings: Any, n_process: int) -> Iterator:
     """``records.extract_many``'s single-process loop with ``n_process`` passed on to ``nlp.pipe``:
     spaCy's own multi-process design (Docs shipped as bytes), measured against the article pool."""
-    from incident_extract.clean import clean
-    from incident_extract.errors import ArticleError
-    from incident_extract.records import article_doc, error_record, to_record
+    from incident_extract.records import extract_piped
 
-    failed = []
-
-    def docs() -> Iterator:
-        for raw in articles:
-            try:
-                article = clean(raw, settings)
-            except ArticleError as exc:
-                failed.append(error_record(raw, str(exc)))
-                continue
-            yield article_doc(nlp, article), article
-
-    pairs = nlp.pipe(docs(), as_tuples=True, batch_size=settings.batch_size, n_process=n_process)
-    for doc, article in pairs:
-        yield to_record(doc, article)
-    yield from failed
+    return extract_piped(articles, nlp, settings, n_process=n_process)
 
 
 def step_profile(articles: list[BenchArticle], options: dict, batch_size: int, workdir: Path) -> Result:

@@ -65,6 +65,14 @@ def extract_many(
     if settings.workers > 1 and "fork" in mp.get_all_start_methods():
         yield from _extract_in_processes(articles, nlp, settings)
         return
+    yield from extract_piped(articles, nlp, settings)
+
+
+def extract_piped(
+    articles: Iterable[RawArticle], nlp: Language, settings: Settings, n_process: int = 1
+) -> Iterator[ArticleRecord]:
+    """One ``nlp.pipe`` over the cleaned articles; ``n_process`` is spaCy's own multi-process mode
+    (Docs shipped between processes), kept for the benchmark that compares it with the pool."""
     failed: deque[ArticleRecord] = deque()
 
     def docs() -> Iterator[tuple[Doc, CleanArticle]]:
@@ -76,7 +84,7 @@ def extract_many(
                 continue
             yield article_doc(nlp, article), article
 
-    pipe = nlp.pipe(docs(), as_tuples=True, batch_size=settings.batch_size, n_process=settings.workers)
+    pipe = nlp.pipe(docs(), as_tuples=True, batch_size=settings.batch_size, n_process=n_process)
     for doc, article in pipe:
         while failed:
             yield failed.popleft()

@@ -220,6 +220,9 @@ class ArticleRecord(Strict):
     source: Source
     text: str
     is_incident: bool = False
+    incident_rule: str | None = None
+    """The rule that decided the article reports an incident (``incident.victim_cue``,
+    ``incident.headline``, ``incident.lead``: see ``nlp/incident.py``); None when it does not."""
     incidents: list[Incident] = []
     errors: list[str] = []
 

@@ -162,7 +162,11 @@ def to_record(doc: Doc, article: CleanArticle) -> ArticleRecord:
     incidents = doc._.ie_incidents or []
     try:
         return ArticleRecord(
-            source=source_of(article), text=article.text, is_incident=bool(incidents), incidents=incidents
+            source=source_of(article),
+            text=article.text,
+            is_incident=bool(incidents),
+            incident_rule=doc._.ie_incident_rule if incidents else None,
+            incidents=incidents,
         )
     except ValidationError as exc:
         log.warning("invalid record for %s: %s", article.path, exc)

@@ -54,6 +54,10 @@ ALLOWED_VALUES: dict[str, set[str] | None] = {
         "trial_headline",
         "statistics_headline",
         "statistics_lede",
+        "event",
+        "not_event_headline",
+        "other_sense",
+        "cyber_sense",
     },
 }
 TERM_FIELDS = (

@@ -18,7 +18,8 @@ from .. import models
 from ..rules_io import fold, load_vocabulary
 from .cues import cue_regex, cues_by_entry, cues_by_value
 from .extensions import SPAN_KEYS, guarded
-from .framing import framed_as_exercise, framed_as_old_trial, framed_as_statistics
+from .incident import decide_from_text, framed_as_no_incident
+from .salience import PLACE_LEFT, salient_victim
 from .sentences import (
     all_sentences,
     paragraph_of,
@@ -204,8 +205,13 @@ class _IncidentBuilder:
         attack_spans = self.active(
             self.terms.get("attack_types", []), "attack_types", key=lambda s: self.value_of("attack_types", s)
         )
-        if not self.is_incident(victims, attack_spans):
+        rule = self.incident_rule(victims, attack_spans)
+        if rule is None:
             return []
+        self.doc._.ie_incident_rule = rule
+        if not victims and (salient := salient_victim(self.doc)) is not None:
+            self.doc.spans[SPAN_KEYS["victims"]] = [*self.doc.spans.get(SPAN_KEYS["victims"], []), salient]
+            victims = [self.victim_model(salient, self.victim_name(salient))]
         main = models.Incident(
             victims=victims,
             attack_types=self.vocabulary_items("attack_types", attack_spans, models.AttackTypeItem),
@@ -261,16 +267,16 @@ class _IncidentBuilder:
             return [main]
         return [main.model_copy(update={"victims": keep}), *others]
 
-    def is_incident(self, victims: list[models.Victim], attack_spans: list[Span]) -> bool:
-        """An actual incident against an identified victim; exercises and advice are not.
+    def incident_rule(self, victims: list[models.Victim], attack_spans: list[Span]) -> str | None:
+        """The rule that makes this article an incident report, or None (see :mod:`.incident`)."""
+        if framed_as_no_incident(self.doc):
+            return None
+        if victims and self.victim_has_incident_cue():
+            return "incident.victim_cue"
+        return decide_from_text(self.doc, attack_spans)
 
-        Needs a victim and, in a victim's sentence, an incident cue that is not part of an
-        exercise or simulation.
-        """
-        if not victims or framed_as_exercise(self.doc):
-            return False
-        if framed_as_old_trial(self.doc) or framed_as_statistics(self.doc):
-            return False
+    def victim_has_incident_cue(self) -> bool:
+        """A victim with, in its sentence, an incident cue that is not part of an exercise."""
         exercise = cues_by_value("assertion")["exercise"]
         incident = self.a.incident_cues["incident"]
         sentences = all_sentences(self.doc)
@@ -307,16 +313,17 @@ class _IncidentBuilder:
             seen.append((tokens, name))
             if acronym:
                 seen.append(({fold(acronym)}, acronym))
-            out.append(
-                models.Victim(
-                    name=name,
-                    kind=span._.ie_kind or "organization",
-                    evidence=self.evidence(span),
-                    rule=self._rule(span),
-                    status=self._status(span),
-                )
-            )
+            out.append(self.victim_model(span, name))
         return out
+
+    def victim_model(self, span: Span, name: str) -> models.Victim:
+        return models.Victim(
+            name=name,
+            kind=span._.ie_kind or "organization",
+            evidence=self.evidence(span),
+            rule=self._rule(span),
+            status=self._status(span),
+        )
 
     def victim_name(self, span: Span) -> str:
         if span._.ie_value:  # the fuller name written first
@@ -467,7 +474,9 @@ class _IncidentBuilder:
                 impact_sents.add(sentence_index(span))
         kind_ends = set(kind_spans.values())
         victim_names = [
-            fold(v._.ie_value or v.text) for v in victim_spans if "ner_loc" not in (v._.ie_rule or "")
+            fold(v._.ie_value or v.text)
+            for v in victim_spans
+            if "ner_loc" not in (v._.ie_rule or "") or _salient(v)
         ]
         items, seen = [], set()
         for ent in self.doc.ents:
@@ -536,13 +545,20 @@ class _IncidentBuilder:
                 if key in seen:
                     continue
             if not inside and any(
-                name.startswith(key + " ") or (name == key and "ner_loc" not in (v._.ie_rule or ""))
+                name.startswith(key + " ")
+                or (name == key and ("ner_loc" not in (v._.ie_rule or "") or _salient(v)))
                 for v in victim_spans
                 for name in (fold(v.text), fold(v._.ie_value or ""))
             ):
                 continue  # « Akka » for « Akka Technologies »; « Weda », a victim the model took for a place
             if self.a.incident_cues["incident"].fullmatch(key):
                 continue
+            if (
+                not inside
+                and self.doc._.ie_incident_rule != "incident.victim_cue"
+                and not PLACE_LEFT.search(fold(text[max(0, ent.start_char - 20) : ent.start_char]))
+            ):
+                continue  # no role rule read this article: a place is one only where written as one (« à Caen »)
             sentence = fold(sentence_text(ent))
             in_lede = sentence_index(ent) <= 2  # headline and first sentences are about the incident
             if not (
@@ -701,6 +717,11 @@ def _town_after_de(ent: Span, words=("de", "d'", "d’"), include_first: bool = 
         if doc[k].lower_ in words and doc[k + 1].text[:1].isupper():
             return Span(doc, k + 1, ent.end, label="LOC")
     return None
+
+
+def _salient(victim: Span) -> bool:
+    """A victim chosen by salience: an organisation, even where the model saw a place."""
+    return (victim._.ie_rule or "").startswith("victims.salience")
 
 
 def _is_own_name(place: str, victim: str) -> bool:

@@ -15,6 +15,7 @@ DOC_PROPERTIES = ("ie_published", "ie_incidents")
 DOC_EXTENSIONS = {
     "ie_anchor_year": None,  # a year the text fixes when there is no publication date
     "ie_is_incident": False,
+    "ie_incident_rule": None,  # the rule that decided the article reports an incident (nlp/incident.py)
     "ie_url": None,  # the article's URL: its slug is a headline when the page has no title
     "ie_errors": None,  # list[str]: a component that failed on this doc (see guarded)
 }
@@ -34,6 +35,7 @@ SPAN_KEYS = {
     "dates": "ie_dates",
     "counts": "ie_counts",
     "actors": "ie_actors",
+    "candidates": "ie_victim_candidates",  # names that could be victims, for the salience fallback
 }
 
 

@@ -145,6 +145,8 @@ STOP_NAMES = {
     "rgpd",
     "covid",
     "covid-19",
+    "sms",
+    "darknet",
 }
 
 # Role cues, on accent-folded lowercase text. RIGHT: what follows the candidate; LEFT: what precedes it.
@@ -329,6 +331,7 @@ class VictimFinder:
         victims = sorted(victims + self._people_groups(doc), key=lambda s: s.start)
         self._link_fuller_names(victims, candidates)
         doc.spans[SPAN_KEYS["victims"]] = victims
+        doc.spans[SPAN_KEYS["candidates"]] = [c for c in candidates if _good_name(c)]
         return doc
 
     def _dependency_roles(self, doc: Doc) -> dict[int, str]:

@@ -1,0 +1,77 @@
+"""The document-level incident decision: does this article report an actual cyber incident?
+
+A role rule that names a victim is the strongest evidence, but most articles the rules were not
+written for say what happened in their headline or lead (« X visé par une cyberattaque », a ransom
+demand, a claim by a group, services down after a piratage) in wordings no role rule knows. So the
+decision reads the article as a whole, in this order:
+
+1. framing vetoes the article (an exercise, an old trial, statistics, sea or broadcast piracy):
+   no incident;
+2. a victim with an incident word in its sentence: ``incident.victim_cue``;
+3. the headline (title or URL slug) names an incident and the headline or lead says it happened
+   (an ``event`` cue of ``rules/incident_cues.yaml``), with an attack type the article asserts:
+   ``incident.headline``; a headline of advice, law, product or prevention needs rule 2;
+4. a lead sentence with an incident word and an event cue, not hypothetical: ``incident.lead``.
+
+The victim is then found by its role, or by salience (:mod:`.salience`) when no role rule fired.
+"""
+
+from __future__ import annotations
+
+import re
+
+from spacy.tokens import Doc, Span
+
+from ..rules_io import fold
+from .cues import cues_by_value
+from .framing import framed_as_exercise, framed_as_old_trial, framed_as_statistics, headline
+from .sentences import all_sentences, text_of
+
+LEAD_SENTENCES = 4
+HYPOTHETICAL = re.compile(
+    r"(?<![\w-])(?:si|en\s+cas\s+d|pourrai\w*|risqu\w*|comment|eviter|se\s+proteger)(?![\w-])"
+)
+
+
+def framed_as_no_incident(doc: Doc) -> bool:
+    """Exercise, trial of an earlier attack, statistics, another sense of « pirate »: nothing in
+    the article is an incident."""
+    return (
+        framed_as_exercise(doc)
+        or framed_as_old_trial(doc)
+        or framed_as_statistics(doc)
+        or framed_as_other_sense(doc)
+    )
+
+
+def framed_as_other_sense(doc: Doc) -> bool:
+    """« Des pirates abordent un pétrolier », « la chasse au piratage des matchs »: the headline or
+    lead speaks of sea piracy, pirated broadcasts or a kidnapping, and no word of the lead is
+    unambiguously cyber (« cyberattaque », « rançongiciel », « données personnelles »)."""
+    cues = cues_by_value("incident_cues")
+    lead = " ".join([headline(doc), *lead_sentences(doc)])
+    return bool(cues["other_sense"].search(lead)) and not cues["cyber_sense"].search(lead)
+
+
+def lead_sentences(doc: Doc, count: int = LEAD_SENTENCES) -> list[str]:
+    """The first sentences, folded: headline and what the article is about."""
+    text = text_of(doc)
+    return [fold(text[slice(*bounds)]) for bounds in all_sentences(doc)[:count]]
+
+
+def decide_from_text(doc: Doc, attack_spans: list[Span]) -> str | None:
+    """Rules 3 and 4 of the module docstring: the rule id, or None."""
+    cues = cues_by_value("incident_cues")
+    incident, event = cues["incident"], cues["event"]
+    head = headline(doc)
+    if not attack_spans or cues["not_event_headline"].search(head):
+        return None  # no attack type asserted, or advice, law, product, prevention
+    lead = lead_sentences(doc)
+    if incident.search(head) and (
+        event.search(head) or any(event.search(s) and incident.search(s) for s in lead[1:])
+    ):
+        return "incident.headline"
+    for sentence in lead:
+        if incident.search(sentence) and event.search(sentence) and not HYPOTHETICAL.search(sentence):
+            return "incident.lead"
+    return None

@@ -1,0 +1,105 @@
+"""The document-level incident decision (nlp/incident.py) and victims by salience (nlp/salience.py)."""
+
+import datetime as dt
+
+import pytest
+
+pytestmark = pytest.mark.model
+
+
+def run(nlp, text: str, url: str | None = None, published: str = "2024-03-12"):
+    doc = nlp.make_doc(text)
+    doc._.ie_published = dt.date.fromisoformat(published)
+    doc._.ie_url = url
+    return nlp(doc)
+
+
+@pytest.mark.parametrize(
+    ("text", "url", "rule"),
+    [
+        (  # the headline names the attack; no role rule knows « à l'arrêt à cause d'un virus »
+            "Les ateliers de la biscuiterie Vannier à l'arrêt après une cyberattaque\n"
+            "Depuis mardi, les trois ateliers de la biscuiterie Vannier ne produisent plus rien. "
+            "Les serveurs ont été chiffrés par un rançongiciel et la direction a porté plainte.",
+            None,
+            "incident.headline",
+        ),
+        (  # no title: the URL slug says what happened
+            "Depuis lundi, impossible pour les agents de la communauté de communes du Val d'Orge d'ouvrir "
+            "leurs dossiers. Un rançongiciel a chiffré les serveurs, une rançon a été demandée.",
+            "https://www.journal-exemple.fr/2024/03/12/le-val-d-orge-frappe-par-une-cyberattaque/",
+            "incident.headline",
+        ),
+    ],
+)
+def test_headline_or_slug_decides_an_incident(nlp, text, url, rule):
+    doc = run(nlp, text, url)
+    assert doc._.ie_is_incident
+    assert doc._.ie_incident_rule in (rule, "incident.victim_cue", "incident.lead")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Cyberattaques : dix conseils pour protéger votre commerce\n"
+        "Les rançongiciels visent de plus en plus les petites entreprises. Sauvegardez vos données "
+        "chaque semaine et ne cliquez jamais sur un lien inconnu.",
+        "Cyberattaques : le signalement devient obligatoire pour les opérateurs d'eau\n"
+        "À partir de juin, toute attaque par rançongiciel devra être déclarée sous 24 heures.",
+        "Des pirates abordent un pétrolier au large du golfe de Guinée\n"
+        "L'équipage a été pris en otage et une rançon est réclamée à l'armateur.",
+        "La ligue de football fait la chasse au piratage des matchs\n"
+        "Des sites illégaux retransmettent les rencontres sans payer les droits de diffusion.",
+    ],
+)
+def test_advice_law_and_other_senses_of_piracy_are_no_incident(nlp, text):
+    doc = run(nlp, text)
+    assert not doc._.ie_is_incident
+
+
+def test_a_cyberattack_on_a_shipowner_stays_an_incident(nlp):
+    doc = run(
+        nlp,
+        "L'armateur Navimer victime d'une cyberattaque\n"
+        "Un rançongiciel a paralysé les systèmes informatiques de l'armateur Navimer, dont les navires "
+        "restent à quai depuis samedi.",
+    )
+    assert doc._.ie_is_incident
+
+
+def test_salient_victim_when_no_role_rule_fires(nlp):
+    doc = run(
+        nlp,
+        "Fuite de données chez Maisonnelle : les fichiers de clients en vente\n"
+        "Un pirate propose sur un forum les fichiers de 40 000 clients de Maisonnelle. "
+        "L'enseigne Maisonnelle a prévenu la CNIL. À Lyon, des clients de Maisonnelle s'inquiètent.",
+    )
+    assert doc._.ie_is_incident
+    victims = [v for incident in doc._.ie_incidents for v in incident.victims]
+    assert [v.name for v in victims][:1] == ["Maisonnelle"]
+    assert all(v.name not in ("CNIL", "Lyon") for v in victims)
+
+
+def test_salient_victim_is_never_the_medium_or_a_place(nlp):
+    doc = run(
+        nlp,
+        "Cyberattaque : les ordinateurs du lycée paralysés\n"
+        "Selon Ouest-Matin, les ordinateurs ont été bloqués par un rançongiciel à Quimperlé. "
+        "À Quimperlé, les cours continuent sur papier, confie un professeur à Ouest-Matin.",
+    )
+    victims = [v for incident in doc._.ie_incidents for v in incident.victims]
+    assert all(v.name not in ("Ouest-Matin", "Quimperlé") for v in victims)
+    assert all(v.status == "possible" for v in victims if v.rule.startswith("victims.salience"))
+
+
+def test_record_says_which_rule_decided(nlp):
+    from incident_extract import extract_article
+
+    record = extract_article(
+        "La mutuelle Solvia visée par une cyberattaque\n"
+        "Des pirates ont dérobé les fichiers d'adhérents de la mutuelle Solvia, qui a porté plainte.",
+        published="2024-03-12",
+    )
+    assert record.is_incident
+    assert record.incident_rule in ("incident.victim_cue", "incident.headline", "incident.lead")
+    assert extract_article("Le marché de Noël ouvre samedi place du Capitole.").incident_rule is None

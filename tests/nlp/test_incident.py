@@ -103,3 +103,15 @@ def test_record_says_which_rule_decided(nlp):
     assert record.is_incident
     assert record.incident_rule in ("incident.victim_cue", "incident.headline", "incident.lead")
     assert extract_article("Le marché de Noël ouvre samedi place du Capitole.").incident_rule is None
+
+
+def test_sector_from_the_lead_when_no_victim_tells_it(nlp):
+    doc = run(
+        nlp,
+        "Brindal paralysé par un rançongiciel\n"
+        "Un rançongiciel a chiffré lundi les serveurs de Brindal. Les équipes travaillent jour et nuit. "
+        "Un expert est venu de Paris. Depuis la cyberattaque, la production reste arrêtée.",
+    )
+    sectors = [s for incident in doc._.ie_incidents for s in incident.sectors]
+    assert [s.id for s in sectors] == ["industry"]
+    assert sectors[0].rule.startswith("sectors.fallback.")

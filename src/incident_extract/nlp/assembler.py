@@ -613,7 +613,24 @@ class _IncidentBuilder:
                     id=value, evidence=self.evidence(span), rule=f"sectors.{span.label_}.{span.id_}"
                 )
             )
-        return items
+        return items or self.sector_fallback()
+
+    def sector_fallback(self) -> list[models.SectorItem]:
+        """Every incident has a sector: when no victim tells it, the first organisation noun or sector
+        word of the headline, lead or an incident sentence (« des pharmacies », « le transporteur »)."""
+        incident = self.a.incident_cues["incident"]
+        for span in sorted(self.doc.spans.get(SPAN_KEYS["terms"], []), key=lambda s: s.start):
+            if span.label_ not in ("organisations", "sectors") or span._.ie_status not in ACTIVE_STATUSES:
+                continue
+            if sentence_index(span) > 3 and not incident.search(fold(sentence_text(span))):
+                continue
+            if span.label_ == "sectors" and not self.a.term_applies(self.doc, span):
+                continue
+            value = self.value_of(span.label_, span)
+            if value != "none":
+                rule = f"sectors.fallback.{span.label_}.{span.id_}"
+                return [models.SectorItem(id=value, evidence=self.evidence(span), rule=rule)]
+        return []  # no « other » by default: on articles no rule saw it cost more than it gave
 
     def dates(self) -> dict:
         published: dt.date | None = self.doc._.ie_published

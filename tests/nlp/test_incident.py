@@ -57,6 +57,26 @@ def test_advice_law_and_other_senses_of_piracy_are_no_incident(nlp, text):
     assert not doc._.ie_is_incident
 
 
+def test_lead_with_an_attack_type_and_an_event_is_an_incident(nlp):
+    doc = run(
+        nlp,
+        "Saint-Fulgent, France\n\n"
+        "Les ateliers de la conserverie Marvanne ont été arrêtés jeudi à cause d'un virus dans le système "
+        "informatique de l'entreprise, selon un salarié. La direction de Marvanne ne confirme pas.",
+    )
+    assert doc._.ie_incident_rule == "incident.lead"
+    assert [v.name for incident in doc._.ie_incidents for v in incident.victims][:1] == ["Marvanne"]
+
+
+def test_stolen_cars_are_no_cyber_incident(nlp):
+    doc = run(
+        nlp,
+        "Deux voitures ont été volées samedi sur le parking de la gare de Dax.\n"
+        "Les enquêteurs ont retrouvé les véhicules volés dimanche ; deux hommes sont poursuivis pour recel de vol.",
+    )
+    assert not doc._.ie_is_incident
+
+
 def test_a_cyberattack_on_a_shipowner_stays_an_incident(nlp):
     doc = run(
         nlp,

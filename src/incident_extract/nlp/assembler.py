@@ -209,7 +209,7 @@ class _IncidentBuilder:
         if rule is None:
             return []
         self.doc._.ie_incident_rule = rule
-        if not victims and (salient := salient_victim(self.doc)) is not None:
+        if not victims and (salient := salient_victim(self.doc, attack_spans)) is not None:
             self.doc.spans[SPAN_KEYS["victims"]] = [*self.doc.spans.get(SPAN_KEYS["victims"], []), salient]
             victims = [self.victim_model(salient, self.victim_name(salient))]
         main = models.Incident(

@@ -11,7 +11,8 @@ decision reads the article as a whole, in this order:
 3. the headline (title or URL slug) names an incident and the headline or lead says it happened
    (an ``event`` cue of ``rules/incident_cues.yaml``), with an attack type the article asserts:
    ``incident.headline``; a headline of advice, law, product or prevention needs rule 2;
-4. a lead sentence with an incident word and an event cue, not hypothetical: ``incident.lead``.
+4. a lead sentence with an incident word or an asserted attack type and an event cue, not
+   hypothetical: ``incident.lead``.
 
 The victim is then found by its role, or by salience (:mod:`.salience`) when no role rule fired.
 """
@@ -25,7 +26,7 @@ from spacy.tokens import Doc, Span
 from ..rules_io import fold
 from .cues import cues_by_value
 from .framing import framed_as_exercise, framed_as_old_trial, framed_as_statistics, headline
-from .sentences import all_sentences, text_of
+from .sentences import all_sentences, sentence_index, text_of
 
 LEAD_SENTENCES = 4
 HYPOTHETICAL = re.compile(
@@ -71,7 +72,11 @@ def decide_from_text(doc: Doc, attack_spans: list[Span]) -> str | None:
         event.search(head) or any(event.search(s) and incident.search(s) for s in lead[1:])
     ):
         return "incident.headline"
-    for sentence in lead:
-        if incident.search(sentence) and event.search(sentence) and not HYPOTHETICAL.search(sentence):
+    if not any(incident.search(s) or cues["cyber_sense"].search(s) for s in [head, *lead]):
+        return None  # « des voitures volées »: an attack word in another sense, nothing cyber in the lead
+    attack_sentences = {sentence_index(span) for span in attack_spans}
+    for n, sentence in enumerate(lead):
+        said = incident.search(sentence) or n in attack_sentences  # « un virus dans le système »
+        if said and event.search(sentence) and not HYPOTHETICAL.search(sentence):
             return "incident.lead"
     return None

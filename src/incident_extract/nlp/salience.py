@@ -25,12 +25,33 @@ MEDIUM_LEFT = re.compile(
     r"interroge\s+par|contacte\s+par|aupres\s+(?:de|du|d'))\s*(?:la\s+|le\s+|l')?$"
 )
 PLACE_LEFT = re.compile(r"(?<![\w-])(?:a|au|aux|en|dans|pres\s+de|vers)\s*(?:la\s+|l')?$")
-HEADLINE_ONLY_RULES = ("victims.ner_per", "victims.ner_misc")
+HEADLINE_ONLY_RULES = ("victims.ner_per",)
 MIN_SCORE = 3
 
 
+PLACE_TAIL = re.compile(r"\s+(?:en|à|au|aux|dans)\s+\S.*$", re.DOTALL)
+
+
 def _key(span: Span) -> frozenset[str]:
-    return frozenset(w for w in re.findall(r"[a-z0-9]{2,}", fold(span._.ie_value or span.text)))
+    """The capitalised words of the name, folded (« entreprise Fleury Michon » -> fleury, michon)."""
+    name = span._.ie_value or span.text
+    proper = [w for w in re.findall(r"[\w'’-]+", name) if w[:1].isupper() or w.isupper()]
+    words = " ".join(proper) if proper else name
+    return frozenset(w for w in re.findall(r"[a-z0-9]{2,}", fold(words)))
+
+
+def _without_place(span: Span) -> Span:
+    """« l'entreprise X en Vendée » -> « l'entreprise X »: the place is not part of the name."""
+    tail = PLACE_TAIL.search(span.text)
+    if tail is None or span._.ie_value:
+        return span
+    trimmed = span.doc.char_span(span.start_char, span.start_char + tail.start(), alignment_mode="contract")
+    if trimmed is None or not len(trimmed):
+        return span
+    copy = Span(span.doc, trimmed.start, trimmed.end, label=span.label_, span_id=span.id_)
+    for name in ("ie_rule", "ie_sector", "ie_kind"):
+        setattr(copy._, name, getattr(span._, name))
+    return copy
 
 
 def _is_candidate(span: Span) -> bool:
@@ -68,44 +89,38 @@ def _in(key: frozenset[str], head: str) -> bool:
     return all(re.search(rf"(?<![a-z0-9]){re.escape(w)}(?![a-z0-9])", head) for w in key)
 
 
-def salient_victim(doc: Doc) -> Span | None:
+def salient_victim(doc: Doc, attack_spans: list[Span] = ()) -> Span | None:
     """The candidate name with the most weight: headline (3), each incident sentence it is in (2),
-    each other mention (1); named in an incident headline or sentence, and ``MIN_SCORE`` in all."""
+    each other mention (1); named in an incident headline or sentence, and ``MIN_SCORE`` in all.
+    An incident sentence has an incident word or an attack type the article asserts."""
     incident = cues_by_value("incident_cues")["incident"]
-    sentences = all_sentences(doc)
     text = text_of(doc)
-    incident_sentences = {
-        n for n, bounds in enumerate(sentences) if incident.search(fold(text[slice(*bounds)]))
+    incident_sentences = {sentence_index(span) for span in attack_spans} | {
+        n for n, bounds in enumerate(all_sentences(doc)) if incident.search(fold(text[slice(*bounds)]))
     }
     head = headline(doc)
     scores: dict[frozenset[str], int] = {}
     first: dict[frozenset[str], Span] = {}
     in_incident: set[frozenset[str]] = set()
     places = _place_keys(doc)
-    for span in doc.spans.get("ie_victim_candidates", []):
-        if not _is_candidate(span):
-            continue
+    for span in map(_without_place, doc.spans.get("ie_victim_candidates", [])):
         key = _key(span)
-        if not key or key in places:
+        if not key or key in places or not _is_candidate(span):
             continue
-        merged = next((k for k in first if key <= k or k <= key), None)
-        if merged is not None:
-            key = merged
-        else:
+        key = next((k for k in first if key <= k or k <= key), key)
+        if key not in first:
             if (span._.ie_rule or "").startswith(HEADLINE_ONLY_RULES) and not _in(key, head):
                 continue
             first[key] = span
-            in_head = _in(key, head)
-            scores[key] = 3 * in_head
-            if in_head and incident.search(head):
+            scores[key] = 3 * _in(key, head)
+            if scores[key] and incident.search(head):
                 in_incident.add(key)
-        n = sentence_index(span)
-        if n in incident_sentences:
+        if sentence_index(span) in incident_sentences:
             scores[key] += 2
             in_incident.add(key)
         else:
             scores[key] += 1
-    ranked = sorted((k for k in scores if k in in_incident), key=lambda k: (-scores[k], first[k].start))
+    ranked = sorted(in_incident, key=lambda k: (-scores[k], first[k].start))
     if not ranked or scores[ranked[0]] < MIN_SCORE:
         return None
     victim = first[ranked[0]]

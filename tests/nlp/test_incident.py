@@ -135,3 +135,17 @@ def test_sector_from_the_lead_when_no_victim_tells_it(nlp):
     sectors = [s for incident in doc._.ie_incidents for s in incident.sectors]
     assert [s.id for s in sectors] == ["industry"]
     assert sectors[0].rule.startswith("sectors.fallback.")
+
+
+def test_a_list_takes_its_context_from_the_sentence_before(nlp):
+    doc = run(
+        nlp,
+        "La mutuelle Orvalis victime d'une fuite de données\n"
+        "Les coordonnées bancaires des adhérents ne sont pas concernées. "
+        "Le sont en revanche les noms, dates de naissance et numéros de téléphone.",
+    )
+    leaked = {item.id for incident in doc._.ie_incidents for item in incident.data_leaked}
+    denied = {item.id for incident in doc._.ie_incidents for item in incident.denied}
+    assert {"name", "birth_date", "phone"} <= leaked
+    assert "bank_details" not in leaked
+    assert denied

@@ -52,6 +52,9 @@ VERSION = re.compile(r"^\s*(\d+(?:\.\d+)*|Black|Green|2\.0|3\.0)\b")
 ARTICLE_PREFIX = re.compile(r"^(?:le|la|les|l['’]|du|des|de|d['’])\s*", re.IGNORECASE)
 GENERIC_KIND_IDS = {"org.generique", "org.commerce"}
 ACTIVE_STATUSES = ("confirmed", "possible", "claimed")
+LIST_CONTEXT_FIELDS = ("data_leaked",)
+"""Fields whose items come in lists that may take their context from the sentence before; for
+systems it made « accédez à nos articles sur l'application mobile » a system hit."""
 
 
 class Assembler:
@@ -117,7 +120,11 @@ class Assembler:
             scope = text_of(doc)[max(start, span.start_char - window) : min(end, span.end_char + window)]
         else:
             scope = sentence_text(span)
-        if context is not None and not context.search(fold(scope)):
+        if (
+            context is not None
+            and not context.search(fold(scope))
+            and not self.previous_sentence_says(doc, span, context)
+        ):
             return False
         after = self.not_followed.get(key)
         if after is not None:
@@ -127,6 +134,16 @@ class Assembler:
         before = self.not_preceded.get(key)
         preceding = fold(text_of(doc)[max(0, span.start_char - 30) : span.start_char])
         return before is None or not before.search(preceding)
+
+    @staticmethod
+    def previous_sentence_says(doc: Doc, span: Span, context: re.Pattern) -> bool:
+        """« Les mots de passe ne sont pas concernés. Le sont en revanche les noms et prénoms »: the
+        context of a list of data may be in the sentence before."""
+        n = sentence_index(span)
+        if n == 0 or span.label_ not in LIST_CONTEXT_FIELDS:
+            return False
+        previous = fold(text_of(doc)[slice(*all_sentences(doc)[n - 1])])
+        return bool(context.search(previous))
 
 
 class _IncidentBuilder:

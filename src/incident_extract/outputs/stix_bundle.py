@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import json
 import re
 import unicodedata
 import uuid
@@ -375,8 +376,11 @@ def write_stix(
             builder.add(record)
             yield record
         bundle = builder.bundle()
+        # stix2's pretty=True orders keys property by property: 40 s for the dev corpus' bundle
+        # against 0.1 s for a compact dump indented by the json module
+        text = json.dumps(json.loads(bundle.serialize(ensure_ascii=False)), ensure_ascii=False, indent=2)
         with atomic_writer(path) as handle:
-            handle.write(bundle.serialize(pretty=True, ensure_ascii=False) + "\n")
+            handle.write(text + "\n")
 
     return collect()
 

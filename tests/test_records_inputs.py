@@ -77,6 +77,17 @@ def test_extract_many_takes_dataframe_rows_with_empty_cells(nlp):
     assert not first.errors and not second.errors
 
 
+def test_extract_many_reads_the_rows_of_a_dataframe(nlp):
+    pandas = pytest.importorskip("pandas")
+    frame = pandas.DataFrame(
+        {"text": [ATTACK, ADVICE], "published": ["lundi 21 octobre 2024", None]},
+        index=["quimperle", "conseil"],
+    )
+    records = {record.source.id: record for record in extract_many(frame, nlp=nlp, progress=False)}
+    assert set(records) == {"quimperle", "conseil"}  # rows, not column names
+    assert records["quimperle"].is_incident and records["quimperle"].source.published == dt.date(2024, 10, 21)
+
+
 def test_progress_bar_shows_on_stderr_and_can_be_turned_off(nlp, capsys):
     list(extract_many([ATTACK, ADVICE], nlp=nlp))
     shown = capsys.readouterr().err

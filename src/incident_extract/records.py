@@ -67,14 +67,21 @@ ArticleInput = RawArticle | str | Mapping[str, Any]
 
 
 def as_raw_articles(articles: Iterable[ArticleInput] | Any) -> Iterator[RawArticle]:
-    """Articles, strings, dicts, or a pandas Series of texts (its index gives the ids) as RawArticles.
+    """Articles, strings, dicts, a pandas Series of texts or a DataFrame with a ``text`` (or
+    ``html``) column, as RawArticles; a Series' or DataFrame's index gives the ids the rows lack.
 
     Anything else becomes an article with an error, so one bad item never stops the stream.
+    (Iterating a DataFrame would give its column names: its rows are read instead.)
     """
-    items = articles.items() if _is_series(articles) else enumerate(articles)
-    series = _is_series(articles)
+    pandas_like = _is_pandas(articles, "Series") or _is_pandas(articles, "DataFrame")
+    if _is_pandas(articles, "DataFrame"):
+        items = zip(articles.index, articles.to_dict("records"), strict=True)
+    elif pandas_like:
+        items = articles.items()
+    else:
+        items = enumerate(articles)
     for position, item in items:
-        label = str(position) if series else None
+        label = str(position) if pandas_like else None
         if isinstance(item, RawArticle):
             yield item
         elif isinstance(item, str):
@@ -93,9 +100,9 @@ def _missing(value: object) -> bool:
     return isinstance(value, float) and math.isnan(value)
 
 
-def _is_series(value: object) -> bool:
-    """A pandas Series, told without importing pandas (an optional extra)."""
-    return type(value).__name__ == "Series" and hasattr(value, "items") and hasattr(value, "index")
+def _is_pandas(value: object, kind: str) -> bool:
+    """A pandas Series or DataFrame, told without importing pandas (an optional extra)."""
+    return type(value).__name__ == kind and type(value).__module__.startswith("pandas")
 
 
 def extract_many(
@@ -108,7 +115,7 @@ def extract_many(
     """Stream records for many articles, batching the NLP with ``nlp.pipe``.
 
     ``articles`` may hold RawArticles, plain texts, dicts (``{"text", "published", ...}``) or be
-    a pandas Series of texts. ``progress`` shows a tqdm bar (a widget in a notebook) on stderr.
+    a pandas Series of texts or a DataFrame with the same columns as the dicts. ``progress`` shows a tqdm bar (a widget in a notebook) on stderr.
     Records come in input order except that failed articles may come a little earlier.
     """
     nlp = nlp or load_pipeline(settings.model)

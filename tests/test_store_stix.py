@@ -56,7 +56,11 @@ def test_bundle_validates():
 def test_objects_and_relationships():
     bundle = bundle_json()
     assert len(by_type(bundle, "incident")) == 3
-    identities = {obj["name"]: obj for obj in by_type(bundle, "identity") if obj["id"] != AUTHOR_ID}
+    identities = {
+        obj["name"]: obj
+        for obj in by_type(bundle, "identity")
+        if obj["id"] != AUTHOR_ID and obj["identity_class"] != "class"
+    }
     assert set(identities) == {
         "centre hospitalier de Pontivy",
         "patients",
@@ -78,6 +82,7 @@ def test_objects_and_relationships():
         ("incident", "targets", "location"),
         ("incident", "attributed-to", "threat-actor"),
         ("threat-actor", "targets", "identity"),
+        ("identity", "part-of", "identity"),  # a victim is part of its sector
     }
     targets = [
         rel["target_ref"]
@@ -191,6 +196,25 @@ def test_place_kinds_and_countries(place, expected):
     fields = location_fields(place)
     assert fields["name"] == place
     assert {key: fields.get(key) for key in expected} == expected
+
+
+def test_sectors_are_class_identities_that_victims_are_part_of():
+    bundle = bundle_json()
+    sectors = {obj["name"]: obj for obj in by_type(bundle, "identity") if obj["identity_class"] == "class"}
+    assert set(sectors) == {"Healthcare", "Government"}
+    assert sectors["Healthcare"]["sectors"] == ["healthcare"]
+    assert sectors["Government"]["description"] == "Secteur : administration publique"
+    names = {obj["id"]: obj["name"] for obj in bundle["objects"] if "name" in obj}
+    links = {
+        (rel["relationship_type"], names[rel["source_ref"]], names[rel["target_ref"]])
+        for rel in by_type(bundle, "relationship")
+        if rel["target_ref"] in {sector["id"] for sector in sectors.values()}
+    }
+    assert links == {
+        ("targets", "Cyberattaque : centre hospitalier de Pontivy et 1 autre", "Healthcare"),
+        ("targets", "Cyberattaque : mairie de Lorient", "Government"),
+        ("part-of", "mairie de Lorient", "Government"),  # the only victim of its incident
+    }
 
 
 def test_the_only_victim_is_located_at_the_place():

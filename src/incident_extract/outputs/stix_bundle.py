@@ -32,6 +32,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from ..errors import MissingExtraError, OutputError
+from ..labels import label
 from ..models import ArticleRecord, Incident, NamedItem, Victim
 from ..store import atomic_writer
 from .tables import article_key
@@ -76,6 +77,24 @@ INDUSTRY_SECTORS = {
     "defense": "defense",
 }
 """Our sectors -> STIX ``industry-sector-ov`` (research, legal and other have no match)."""
+SECTOR_NAMES = {
+    "health": "Healthcare",
+    "insurance": "Insurance",
+    "finance": "Financial Services",
+    "public_administration": "Government",
+    "education": "Education",
+    "research": "Research",
+    "industry": "Manufacturing",
+    "retail": "Retail",
+    "transport": "Transportation",
+    "energy": "Energy",
+    "telecom": "Telecommunications",
+    "media": "Communications",
+    "defense": "Defense",
+    "legal": "Legal",
+    "other": "Other",
+}
+"""Names of the sector identities: STIX's industry sectors, title-cased."""
 IDENTITY_CLASSES = {"organization": "organization", "person": "individual", "group": "group"}
 AREA_WORDS = re.compile(
     r"^(?:(?:le |la |l'|les )?(?:département|région|territoire|collectivité|province|canton|"
@@ -154,6 +173,12 @@ class StixBundleBuilder:
                 refs[self._relate(incident_id, "targets", location_id, place.evidence.text)] = None
                 if len(victim_ids) == 1:  # a place of the only victim is where it is
                     refs[self._relate(victim_ids[0], "located-at", location_id, place.evidence.text)] = None
+            for item in incident.sectors:
+                sector_id = self._sector(item.id)
+                refs[sector_id] = None
+                refs[self._relate(incident_id, "targets", sector_id, item.evidence.text)] = None
+                if len(victim_ids) == 1:  # OpenCTI's « organisation part of a sector »
+                    refs[self._relate(victim_ids[0], "part-of", sector_id, item.evidence.text)] = None
             for actor in incident.threat_actors:
                 actor_id = _stix_id("threat-actor", _folded(actor.name))
                 self._threat_actors.setdefault(actor_id, actor.name)
@@ -220,6 +245,21 @@ class StixBundleBuilder:
             if sectors:
                 data["sectors"] = list(dict.fromkeys([*data.get("sectors", []), *sectors]))
         return identity_id
+
+    def _sector(self, sector: str) -> str:
+        """A sector as OpenCTI models it: an identity of class ``class``, named in English like
+        STIX's industry sectors (so that it merges with the sectors OpenCTI ships), labelled in French."""
+        sector_id = _stix_id("identity", f"sector:{sector}")
+        industry = INDUSTRY_SECTORS.get(sector)
+        data: dict[str, Any] = {
+            "name": SECTOR_NAMES[sector],
+            "identity_class": "class",
+            "description": f"Secteur : {label('sectors', sector)}",
+        }
+        if industry:
+            data["sectors"] = [industry]
+        self._identities.setdefault(sector_id, data)
+        return sector_id
 
     def _location(self, place: NamedItem) -> str:
         location_id = _stix_id("location", _folded(place.name))

@@ -3,6 +3,7 @@ events and a datasette-ready store."""
 
 import asyncio
 import json
+from importlib import resources
 
 import pytest
 
@@ -51,6 +52,10 @@ def test_dev_corpus_misp_events_load_back(dev_records, tmp_path):
     list(write_records(dev_records, out, "misp"))
     events = read_misp_events(out)
     assert len(events) == sum(len(record.incidents) for record in dev_records)
+    jsonschema = pytest.importorskip("jsonschema")
+    schema = json.loads(resources.files("pymisp").joinpath("data/schema.json").read_text(encoding="utf-8"))
+    for entry in json.loads(out.read_text(encoding="utf-8"))["response"]:
+        jsonschema.validate(entry, schema)  # MISP's event schema, as pymisp ships it
     assert all(event.tags[0].name == "tlp:clear" for event in events)
     assert all(event.attributes for event in events)
     tags = {tag.name for event in events for tag in event.tags}

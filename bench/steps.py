@@ -132,7 +132,7 @@ def step_project_text(articles: list[BenchArticle], options: dict, batch_size: i
     settings = DEFAULT_SETTINGS.model_copy(update={"batch_size": batch_size})
     raws = text_raws(articles)
     out = workdir / f"{options['output']}.jsonl"
-    counts = write_records(extract_many(raws, nlp=nlp, settings=settings), out)
+    counts = write_records(extract_many(raws, nlp=nlp, settings=settings, progress=False), out)
     clock.lap("run")
     return clock.result | counts | {"components": nlp.pipe_names, "output": str(out)}
 
@@ -165,7 +165,7 @@ def step_project_html(articles: list[BenchArticle], options: dict, batch_size: i
     clock.lap("load")
     settings = DEFAULT_SETTINGS.model_copy(update={"batch_size": batch_size})
     out = workdir / f"{options['output']}.jsonl"
-    counts = write_records(extract_many(html_raws(articles), nlp=nlp, settings=settings), out)
+    counts = write_records(extract_many(html_raws(articles), nlp=nlp, settings=settings, progress=False), out)
     clock.lap("run")
     return clock.result | counts | {"output": str(out), "same_text_as_plain": _same_texts(out, articles)}
 
@@ -186,7 +186,7 @@ _WORKER: dict[str, Any] = {}
 def _extract_chunk(chunk: list) -> list:
     from incident_extract.records import extract_many
 
-    return list(extract_many(chunk, nlp=_WORKER["nlp"], settings=_WORKER["settings"]))
+    return list(extract_many(chunk, nlp=_WORKER["nlp"], settings=_WORKER["settings"], progress=False))
 
 
 def _chunks(items: list, size: int) -> Iterator[list]:
@@ -234,7 +234,9 @@ def step_project_workers(
     library = library_workers_option() if how == "library" else None
     if library and library[0] == "settings":
         mode = f"library: Settings.{library[1]}={workers}"
-        records = extract_many(raws, nlp=nlp, settings=settings.model_copy(update={library[1]: workers}))
+        records = extract_many(
+            raws, nlp=nlp, settings=settings.model_copy(update={library[1]: workers}), progress=False
+        )
         counts = write_records(records, out)
     elif library:
         mode = f"library: extract_many({library[1]}={workers})"

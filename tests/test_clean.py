@@ -114,3 +114,34 @@ def test_url_date_is_used_only_without_a_given_date():
     assert clean(RawArticle(id="a", url=url, text=text)).published == dt.date(2017, 2, 7)
     given = RawArticle(id="b", url=url, text=text, published=dt.date(2017, 2, 8))
     assert clean(given).published == dt.date(2017, 2, 8)
+
+
+@pytest.mark.parametrize(
+    "opening",
+    [
+        "",
+        "Publié le 20 octobre 2024 à 18h05\n",
+        "- Accueil › Faits divers › Bretagne\n",
+        "Accueil > Actualités\nMis à jour le 21/10/2024\n",
+        "lundi 21 octobre 2024\n",
+        "Par Jeanne Le Gall\n",
+        "18h05\n",
+    ],
+)
+def test_txt_title_skips_page_boilerplate(opening):
+    body = (
+        "La mairie de Landerneau a subi une cyberattaque dans la nuit de samedi à dimanche. "
+        "Les services en ligne sont coupés et les agents travaillent sur papier depuis lundi matin."
+    )
+    text = f"{opening}Landerneau : la mairie paralysée par une cyberattaque\n\n{body}"
+    article = clean(RawArticle(path="a.txt", data=text.encode("utf-8")))
+    assert article.title == "Landerneau : la mairie paralysée par une cyberattaque"
+
+
+def test_txt_without_headline_has_no_title():
+    text = (
+        "Publié le 20 octobre 2024\n"
+        "La mairie de Landerneau a subi une cyberattaque dans la nuit de samedi à dimanche. "
+        "Les services en ligne sont coupés et les agents travaillent sur papier depuis lundi matin."
+    )
+    assert clean(RawArticle(path="a.txt", data=text.encode("utf-8"))).title is None

@@ -59,7 +59,6 @@ def test_jsonl_bad_line_is_an_error_for_that_line_only(tmp_path):
 @pytest.mark.parametrize(
     ("payload", "message"),
     [
-        ({"id": "a", "published": "hier", "text": "x"}, "invalid published date"),
         ({"id": "a", "title": "t"}, "neither 'text' nor 'html'"),
         (["not", "an", "object"], "expected an object"),
     ],
@@ -69,6 +68,37 @@ def test_malformed_json_articles(tmp_path, payload, message):
     path.write_text(json.dumps(payload), encoding="utf-8")
     (article,) = read_inputs([path])
     assert message in article.error
+
+
+@pytest.mark.parametrize(
+    "written",
+    [
+        "2024-10-21",
+        "2024-10-21T08:15:00+02:00",
+        "21/10/2024",
+        "21.10.2024",
+        "lundi 21 octobre 2024",
+        "21 oct. 2024",
+        "Mon, 21 Oct 2024 08:15:00 +0200",
+        " Lundi 21 Octobre 2024 à 08h15 ",
+    ],
+)
+def test_publication_dates_in_common_french_forms(tmp_path, written):
+    path = tmp_path / "a.json"
+    path.write_text(json.dumps({"id": "a", "published": written, "text": "x"}), encoding="utf-8")
+    (article,) = read_inputs([path])
+    assert article.published == dt.date(2024, 10, 21) and not article.error and not article.notes
+
+
+@pytest.mark.parametrize("written", ["hier", "bientôt", "octobre 2024", "32/13/2024"])
+def test_an_unreadable_date_is_a_note_and_the_article_is_kept(tmp_path, written):
+    path = tmp_path / "lot.jsonl"
+    path.write_text(
+        json.dumps({"id": "a", "published": written, "text": "Le texte reste."}) + "\n", encoding="utf-8"
+    )
+    (article,) = read_inputs([path])
+    assert article.error is None and article.text == "Le texte reste." and article.published is None
+    assert article.notes == [f"invalid published date: no date in {written!r}"]
 
 
 def test_too_large_file_is_refused_without_reading(tmp_path):

@@ -20,7 +20,7 @@ def pipeline(monkeypatch):
     loaded = []
     monkeypatch.setattr("incident_extract.cli.load_pipeline", lambda name: loaded.append(name) or object())
     monkeypatch.setattr(
-        "incident_extract.cli.extract_many", lambda raws, nlp, settings: iter(sample_records())
+        "incident_extract.cli.extract_many", lambda raws, nlp, settings, **_: iter(sample_records())
     )
     return loaded
 
@@ -92,7 +92,8 @@ def test_sqlite_twice_keeps_the_same_rows(pipeline, articles, tmp_path):
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["-o", "{tmp}/out.json"], "cannot tell the format"),
+        (["-o", "{tmp}/out.txt"], "cannot tell the format"),
+        (["-o", "/proc/sortie.jsonl"], "cannot write in output folder /proc"),
         (["-o", "{tmp}/out.csv", "--csv-delimiter", "ab"], "delimiter"),
         (["-o", "{tmp}/notes.db"], "notes.db"),
     ],

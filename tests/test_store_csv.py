@@ -99,11 +99,42 @@ def test_formula_escaping_is_undone_exactly(cell):
 @pytest.mark.parametrize(
     "values", [[], ["a"], ["a", "b"], ["a; b", "c;d"], ["back\\slash", "\\;", " espace"], ["🚨", "« x »"]]
 )
-def test_list_cells_are_readable_and_split_back(values):
-    cell = join_list(values)
-    assert split_list(cell) == values
-    if values == ["a", "b"]:
-        assert cell == "a; b"
+@pytest.mark.parametrize("separator", ["; ", " | "])
+def test_list_cells_are_readable_and_split_back(values, separator):
+    values = [*values, "a | b", "fin "]
+    cell = join_list(values, separator)
+    assert split_list(cell, separator) == values
+    assert join_list(["a", "b"], separator) == f"a{separator}b"
+
+
+def test_lists_never_use_the_cell_delimiter_and_labels_are_french(tmp_path):
+    out = tmp_path / "francais.csv"
+    write(sample_records(), out, delimiter=";")
+    with out.open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle, delimiter=";"))
+    hospital = rows[0]
+    assert hospital["authorities"] == "ARS | GENDARMERIE | ANSSI | CNIL"
+    assert hospital["attack_types_label"] == "rançongiciel | vol de données"
+    assert hospital["sectors_label"] == "santé"
+    assert hospital["authorities_label"].startswith("agence régionale de santé | gendarmerie")
+    assert list(read_csv(out)) == sample_records()
+    comma = tmp_path / "virgules.csv"
+    write(sample_records(), comma)
+    with comma.open(encoding="utf-8", newline="") as handle:
+        assert next(csv.DictReader(handle))["attack_types_label"] == "rançongiciel; vol de données"
+
+
+def test_a_csv_written_before_the_label_columns_is_still_read(tmp_path):
+    out = tmp_path / "ancien.csv"
+    write(sample_records(), out)
+    with out.open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    with out.open("w", encoding="utf-8", newline="") as handle:
+        kept = [name for name in rows[0] if not name.endswith("_label")]
+        writer = csv.DictWriter(handle, kept, extrasaction="ignore")
+        writer.writeheader()
+        writer.writerows(rows)
+    assert list(read_csv(out)) == sample_records()
 
 
 def test_excel_option_writes_a_bom_and_semicolons_suit_french_excel(tmp_path):

@@ -19,6 +19,8 @@ from .store_samples import sample_records
         ("base.sqlite", OutputFormat.SQLITE),
         ("base.sqlite3", OutputFormat.SQLITE),
         ("base.db", OutputFormat.SQLITE),
+        ("bundle.json", OutputFormat.STIX),
+        ("-", OutputFormat.JSONL),
     ],
 )
 def test_format_from_suffix(name, expected):
@@ -30,7 +32,9 @@ def test_explicit_format_wins():
     assert resolve_format("out.jsonl", OutputFormat.CSV) is OutputFormat.CSV
 
 
-@pytest.mark.parametrize(("name", "format"), [("bundle.json", None), ("out", None), ("out.csv", "xlsx")])
+@pytest.mark.parametrize(
+    ("name", "format"), [("notes.txt", None), ("out", None), ("out.csv", "xlsx"), ("-", "csv")]
+)
 def test_unknown_format_is_an_output_error(name, format):
     with pytest.raises(OutputError, match="format"):
         resolve_format(name, format)
@@ -47,7 +51,7 @@ def test_stix_cannot_be_read_back(tmp_path):
     list(write_records(sample_records(), out, "stix"))
     with pytest.raises(InputError, match="export"):
         read_records(out, "stix")
-    with pytest.raises(InputError, match="format"):
+    with pytest.raises(InputError, match="export"):
         read_records(out)
 
 

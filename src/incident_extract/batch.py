@@ -581,7 +581,7 @@ class _BatchRun:
         by_key = {candidate.key: candidate for candidate in candidates}
         fetch_errors: dict[str, FetchError] = {}
         articles = _fetch_articles(self.fetcher, candidates, fetch_errors)
-        for record in extract_many(articles, nlp=self.nlp, settings=self.settings):
+        for record in extract_many(articles, nlp=self.nlp, settings=self.settings, progress=False):
             key = record.source.url or ""
             candidate = by_key.pop(key, None)
             if candidate is None:  # cannot happen: every RawArticle carries its key as url

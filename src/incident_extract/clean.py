@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from urllib.parse import urlparse
 
@@ -36,6 +36,8 @@ class CleanArticle:
     title: str | None
     site: str | None
     published: dt.date | None
+    notes: list[str] = field(default_factory=list)
+    """Problems with one field (an unreadable date), written to the record's ``errors``."""
 
 
 def decode_bytes(data: bytes) -> str:
@@ -104,7 +106,9 @@ def clean(article: RawArticle, settings: Settings = DEFAULT_SETTINGS) -> CleanAr
     if len(text) > settings.max_text_chars:
         raise ArticleError(f"article text too long ({len(text)} characters > {settings.max_text_chars})")
     check_language(text, settings)
-    return CleanArticle(text, article.path, article.id, article.url, title, site, published)
+    return CleanArticle(
+        text, article.path, article.id, article.url, title, site, published, list(article.notes)
+    )
 
 
 URL_TIMESTAMP = re.compile(r"(?<![\d])(1[0-9]{9})(?:\.\w+)?/?$")
@@ -161,10 +165,37 @@ def _identifier():
     return LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
 
 
+_MONTHS = "janvier|février|fevrier|mars|avril|mai|juin|juillet|août|aout|septembre|octobre|novembre|décembre|decembre"
+BOILERPLATE_LINE = re.compile(
+    r"^(?:"
+    r"(?:publié|mis à jour|modifié|actualisé|mise à jour|posté|rédigé)\b"  # « Publié le 20 octobre 2024 »
+    r"|(?:par|by)\s+(?:\S+\s*){1,4}(?:[,|-].*)?$"  # a byline: « Par Jeanne Le Gall »
+    r"|(?:accueil|home|menu|rubrique|recherche|partager|imprimer|lire aussi|à lire aussi|abonnez-vous"
+    r"|newsletter|se connecter|connexion|publicité|cookies?)\b"
+    r"|(?:lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche)?\s*\d{1,2}(?:er)?\s+(?:"
+    + _MONTHS
+    + r")\s+\d{4}"  # a date alone
+    r"|\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}"
+    r"|\d{1,2}\s*h\s*\d{2}"  # a time
+    r"|[-–—•›»>|/·*©]"  # breadcrumbs and bullets: « - Accueil › Actualités »
+    r")",
+    re.IGNORECASE,
+)
+"""First lines of a pasted page that are no headline: dates, bylines, menus, breadcrumbs."""
+TITLE_LINES = 4
+"""How many first non-empty lines may hold the headline of a .txt article."""
+
+
 def _first_line_title(text: str) -> str | None:
-    first = text.strip().split("\n", 1)[0].strip()
-    if 10 <= len(first) <= 200 and not first.endswith("."):
-        return first
+    """The headline of a .txt article: its first line that reads as one, skipping page
+    boilerplate (« Publié le 20 octobre 2024 », « - Accueil › Faits divers »), else None."""
+    lines = [line.strip() for line in text.strip().split("\n") if line.strip()][:TITLE_LINES]
+    for line in lines:
+        if BOILERPLATE_LINE.match(line) or "›" in line or sum(char.isalpha() for char in line) < 10:
+            continue
+        if 10 <= len(line) <= 200 and not line.endswith("."):
+            return line
+        return None  # the body starts: no headline
     return None
 
 

@@ -14,6 +14,7 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import (
     BarColumn,
     MofNCompleteColumn,
@@ -25,13 +26,14 @@ from rich.progress import (
 
 from . import __version__
 from .batch import BatchEvent, BatchSummary, run_batch_file
-from .errors import IncidentExtractError
+from .errors import IncidentExtractError, InputError
 from .fetch import Fetcher, FetchSettings
 from .nlp.pipeline import load_pipeline, save_pipeline
-from .outputs import OutputFormat, check_output, resolve_format, write_records
+from .outputs import DEFAULT_TLP, OutputFormat, check_output, resolve_format, write_records
+from .outputs.datasette import datasette_metadata_yaml
 from .records import extract_many
 from .settings import DEFAULT_SETTINGS
-from .sources import check_inputs, iter_paths, read_path
+from .sources import check_inputs, iter_paths, read_input_list, read_path, unsupported_files
 from .web import read_urls
 
 app = typer.Typer(
@@ -50,6 +52,7 @@ def _version(value: bool) -> None:
 
 @app.callback()
 def main_callback(
+    ctx: typer.Context,
     version: Annotated[
         bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version.")
     ] = False,
@@ -60,23 +63,44 @@ def main_callback(
     logging.basicConfig(
         level=logging.INFO if verbose else logging.ERROR, format="%(levelname)s %(name)s: %(message)s"
     )
+    ctx.obj = {"verbose": verbose}
+
+
+SHOWN_FAILURES = 10
+"""Failed inputs named in the summary without ``-v`` (all of them with it)."""
 
 
 @app.command()
 def run(
+    ctx: typer.Context,
     inputs: Annotated[
-        list[str], typer.Argument(help="Article files or folders (.html .htm .txt .json .jsonl).")
-    ],
+        list[str] | None,
+        typer.Argument(
+            help="Article files or folders (.html .htm .txt .json .jsonl), page URLs or RSS/Atom feed URLs.",
+            show_default=False,
+        ),
+    ] = None,
     output: Annotated[
         Path,
         typer.Option(
-            "--output", "-o", help="Output file: .jsonl, .csv (+ .items.csv), .sqlite or .db; see --format."
+            "--output",
+            "-o",
+            help="Output file: .jsonl, .csv (+ .items.csv), .sqlite or .db, .json (STIX); - for JSONL on stdout.",
         ),
-    ],
+    ] = ...,  # type: ignore[assignment]
+    input_list: Annotated[
+        Path | None,
+        typer.Option("--input-list", "-i", help="A file of URLs, feeds or paths, one per line (# comments)."),
+    ] = None,
     format: Annotated[
         OutputFormat | None,
-        typer.Option("--format", "-f", help="Output format, overriding the suffix (stix: a .json bundle)."),
+        typer.Option(
+            "--format", "-f", help="Output format, overriding the suffix (misp: a .json of MISP events)."
+        ),
     ] = None,
+    tlp: Annotated[
+        str, typer.Option(help="STIX and MISP: TLP marking, clear, green, amber or red.")
+    ] = DEFAULT_TLP,
     excel: Annotated[
         bool, typer.Option("--excel", help="CSV: start with a UTF-8 BOM so that Excel reads the accents.")
     ] = False,
@@ -91,24 +115,37 @@ def run(
         int, typer.Option(min=1, help="Processes for the NLP (each loads the model; 2 on a 2-core machine).")
     ] = DEFAULT_SETTINGS.workers,
     progress: Annotated[bool, typer.Option(help="Show a progress bar on stderr.")] = True,
+    verbose: Annotated[
+        bool,
+        typer.Option(
+            "--verbose", "-v", help="Name every failed input in the summary, not only the first ten."
+        ),
+    ] = False,
 ) -> None:
-    """Extract incidents from articles and write one record per article (JSONL, CSV, SQLite or STIX)."""
+    """Extract incidents from articles, pages and feeds; write one record per article
+    (JSONL, CSV, SQLite, STIX or MISP)."""
     settings = DEFAULT_SETTINGS.model_copy(
         update={"model": model, "batch_size": batch_size, "workers": workers}
     )
+    verbose = verbose or bool((ctx.obj or {}).get("verbose"))
     started = time.perf_counter()
-    urls = [item for item in inputs if "://" in item]  # pages or feeds, told apart by their content
-    inputs = [item for item in inputs if "://" not in item]
     try:
-        check_inputs(inputs)
+        items = [*(inputs or []), *(read_input_list(input_list) if input_list else [])]
+        if not items:
+            raise InputError("no input: give files, folders or URLs, or --input-list FILE")
+        urls = [item for item in items if "://" in item]  # pages or feeds, told apart by their content
+        paths_given = [item for item in items if "://" not in item]
+        check_inputs(paths_given)
         output_format = resolve_format(output, format)
-        written = check_output(output, output_format, csv_delimiter=csv_delimiter)
-        paths = list(iter_paths(inputs))
+        written = check_output(output, output_format, csv_delimiter=csv_delimiter, tlp=tlp)
+        paths = list(iter_paths(paths_given))
+        skipped = unsupported_files(paths_given)
         nlp = load_pipeline(settings.model)
     except (IncidentExtractError, OSError) as exc:
-        err.print(f"[red]error:[/red] {exc}")
+        err.print(f"[red]error:[/red] {escape(str(exc))}")
         raise typer.Exit(code=2) from exc
-    articles = incidents = errors = 0
+    articles = incidents = 0
+    failures: list[tuple[str, str]] = []
     fetcher = Fetcher(FetchSettings()) if urls else None
     raws = itertools.chain(
         (article for path in paths for article in read_path(path, settings)),
@@ -127,34 +164,54 @@ def run(
         task = bar.add_task("extracting", total=len(paths) + len(urls))
         seen_paths: set[str] = set()
         try:
-            records = extract_many(raws, nlp=nlp, settings=settings)
+            records = extract_many(raws, nlp=nlp, settings=settings, progress=False)
             for record in write_records(
-                records, output, output_format, excel=excel, csv_delimiter=csv_delimiter
+                records, output, output_format, excel=excel, csv_delimiter=csv_delimiter, tlp=tlp
             ):
                 articles += 1
                 incidents += len(record.incidents)
-                errors += bool(record.errors)
+                if record.errors:
+                    source = record.source
+                    failures.append((source.path or source.url or source.id or "?", "; ".join(record.errors)))
                 file_path = (record.source.path or "").rsplit(":", 1)[0]
                 if file_path not in seen_paths:
                     seen_paths.add(file_path)
                     bar.advance(task)
         except IncidentExtractError as exc:
-            err.print(f"[red]error:[/red] {exc}")
+            err.print(f"[red]error:[/red] {escape(str(exc))}")
             raise typer.Exit(code=2) from exc
         finally:
             if fetcher:
                 fetcher.close()
     seconds = time.perf_counter() - started
     err.print(
-        f"{articles} articles, {incidents} incidents, {errors} errors, {seconds:.1f} s; "
-        f"wrote {', '.join(map(str, written))}"
+        f"{articles} articles, {incidents} incidents, {len(failures)} errors, {seconds:.1f} s; "
+        f"wrote {', '.join(map(str, written)) or 'stdout'}",
+        soft_wrap=True,
     )
+    err.print(escape(failure_lines(failures, skipped, verbose=verbose)), soft_wrap=True, end="")
+
+
+def failure_lines(failures: list[tuple[str, str]], skipped: list[Path], *, verbose: bool) -> str:
+    """The summary's list of failed inputs and unsupported files: all with ``-v``, else the first ten."""
+    limit = None if verbose else SHOWN_FAILURES
+    lines = []
+    if failures:
+        lines.append(f"inputs with errors ({len(failures)}):")
+        lines.extend(f"  {name}: {reason}" for name, reason in failures[:limit])
+        if limit is not None and len(failures) > limit:
+            lines.append(f"  ... and {len(failures) - limit} more (-v lists them all)")
+    if skipped:
+        names = ", ".join(str(path) for path in skipped[:limit])
+        more = f" and {len(skipped) - limit} more" if limit is not None and len(skipped) > limit else ""
+        lines.append(f"unsupported files skipped ({len(skipped)}): {names}{more}")
+    return "".join(line + "\n" for line in lines)
 
 
 @app.command()
 def batch(
     config: Annotated[
-        Path, typer.Argument(help="Batch configuration: [[feeds]] url/name, [store] sqlite/jsonl.")
+        Path, typer.Argument(help="Batch configuration: \\[\\[feeds]] url/name, \\[store] sqlite/jsonl.")
     ],
     model: Annotated[
         str, typer.Option(help="spaCy model name or saved pipeline folder.")
@@ -173,7 +230,7 @@ def batch(
         try:
             summary = run_batch_file(config, progress=show, settings=settings)
         except IncidentExtractError as exc:
-            err.print(f"[red]error:[/red] {exc}")
+            err.print(f"[red]error:[/red] {escape(str(exc))}")
             raise typer.Exit(code=2) from exc
     err.print(summary_lines(summary))
 
@@ -192,6 +249,17 @@ def summary_lines(summary: BatchSummary) -> str:
             f"{summary.requests} requests, {summary.seconds:.1f} s",
         ]
     )
+
+
+@app.command("datasette-metadata")
+def datasette_metadata(
+    store: Annotated[
+        Path, typer.Argument(help="The SQLite store datasette will open (its name keys the metadata).")
+    ],
+) -> None:
+    """Print the metadata.yml for datasette (canned queries, facets, full-text search) to stdout:
+    ``datasette STORE -m metadata.yml``."""
+    typer.echo(datasette_metadata_yaml(store), nl=False)
 
 
 @app.command("build-model")

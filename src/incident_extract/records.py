@@ -10,9 +10,11 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import logging
+import math
 import multiprocessing as mp
 from collections import deque
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping, Sized
+from typing import Any
 
 from pydantic import ValidationError
 from spacy.language import Language
@@ -23,7 +25,7 @@ from .errors import ArticleError
 from .models import ArticleRecord, Source
 from .nlp.pipeline import load_pipeline
 from .settings import DEFAULT_SETTINGS, Settings
-from .sources import RawArticle, read_inputs
+from .sources import RawArticle, article_from_mapping, parse_published, read_inputs
 
 log = logging.getLogger(__name__)
 
@@ -39,33 +41,95 @@ def extract_article(
     nlp: Language | None = None,
     settings: Settings = DEFAULT_SETTINGS,
 ) -> ArticleRecord:
-    """One article (plain text or HTML) -> its validated record."""
-    if isinstance(published, str):
-        published = dt.date.fromisoformat(published[:10])
+    """One article (plain text or HTML) -> its validated record.
+
+    ``published`` may be a date or a string in any common form (``21/10/2024``, ``lundi 21
+    octobre 2024``); one that cannot be read is said in the record's ``errors``.
+    """
     raw = RawArticle(
         id=id,
         url=url,
         title=title,
-        published=published,
         text=text,
         html=html,
         kind="html" if html is not None and text is None else "text",
     )
-    return next(iter(extract_many([raw], nlp=nlp, settings=settings)))
+    try:
+        raw.published = parse_published(published)
+    except ValueError as exc:
+        raw.notes.append(f"invalid published date: {exc}")
+    return next(iter(extract_many([raw], nlp=nlp, settings=settings, progress=False)))
+
+
+ArticleInput = RawArticle | str | Mapping[str, Any]
+"""What ``extract_many`` takes: articles, plain texts, or JSON-like objects
+``{"id", "url", "title", "published", "text"|"html"}`` (a DataFrame's rows as dicts)."""
+
+
+def as_raw_articles(articles: Iterable[ArticleInput] | Any) -> Iterator[RawArticle]:
+    """Articles, strings, dicts, a pandas Series of texts or a DataFrame with a ``text`` (or
+    ``html``) column, as RawArticles; a Series' or DataFrame's index gives the ids the rows lack.
+
+    Anything else becomes an article with an error, so one bad item never stops the stream.
+    (Iterating a DataFrame would give its column names: its rows are read instead.)
+    """
+    pandas_like = _is_pandas(articles, "Series") or _is_pandas(articles, "DataFrame")
+    if _is_pandas(articles, "DataFrame"):
+        items = zip(articles.index, articles.to_dict("records"), strict=True)
+    elif pandas_like:
+        items = articles.items()
+    else:
+        items = enumerate(articles)
+    for position, item in items:
+        label = str(position) if pandas_like else None
+        if isinstance(item, RawArticle):
+            yield item
+        elif isinstance(item, str):
+            yield RawArticle(id=label, text=item)
+        elif isinstance(item, Mapping):
+            present = {key: value for key, value in item.items() if not _missing(value)}
+            yield article_from_mapping(present, None, label)
+        else:
+            yield RawArticle(id=label, error=f"cannot read an article from a {type(item).__name__}")
+
+
+def _missing(value: object) -> bool:
+    """None, or what pandas puts in an empty cell (NaN, NA, NaT): a value not given."""
+    if value is None or type(value).__name__ in ("NAType", "NaTType"):
+        return True
+    return isinstance(value, float) and math.isnan(value)
+
+
+def _is_pandas(value: object, kind: str) -> bool:
+    """A pandas Series or DataFrame, told without importing pandas (an optional extra)."""
+    return type(value).__name__ == kind and type(value).__module__.startswith("pandas")
 
 
 def extract_many(
-    articles: Iterable[RawArticle], nlp: Language | None = None, settings: Settings = DEFAULT_SETTINGS
+    articles: Iterable[ArticleInput] | Any,
+    nlp: Language | None = None,
+    settings: Settings = DEFAULT_SETTINGS,
+    *,
+    progress: bool = True,
 ) -> Iterator[ArticleRecord]:
     """Stream records for many articles, batching the NLP with ``nlp.pipe``.
 
+    ``articles`` may hold RawArticles, plain texts, dicts (``{"text", "published", ...}``) or be
+    a pandas Series of texts or a DataFrame with the same columns as the dicts. ``progress`` shows a tqdm bar (a widget in a notebook) on stderr.
     Records come in input order except that failed articles may come a little earlier.
     """
     nlp = nlp or load_pipeline(settings.model)
+    total = len(articles) if isinstance(articles, Sized) else None
+    raws = as_raw_articles(articles)
     if settings.workers > 1 and "fork" in mp.get_all_start_methods():
-        yield from _extract_in_processes(articles, nlp, settings)
-        return
-    yield from extract_piped(articles, nlp, settings)
+        records = _extract_in_processes(raws, nlp, settings)
+    else:
+        records = extract_piped(raws, nlp, settings)
+    if progress:
+        from tqdm.auto import tqdm
+
+        records = tqdm(records, total=total, unit="article", desc="incident-extract")
+    yield from records
 
 
 def extract_piped(
@@ -110,7 +174,7 @@ CHUNK = 32
 def _extract_chunk(chunk: list[RawArticle]) -> list[ArticleRecord]:
     nlp, settings = _WORKER
     one_process = settings.model_copy(update={"workers": 1})
-    return list(extract_many(chunk, nlp=nlp, settings=one_process))
+    return list(extract_many(chunk, nlp=nlp, settings=one_process, progress=False))
 
 
 def _extract_in_processes(
@@ -142,7 +206,7 @@ def process_inputs(
     inputs: Iterable[str], nlp: Language | None = None, settings: Settings = DEFAULT_SETTINGS
 ) -> Iterator[ArticleRecord]:
     """Files and folders -> records, read lazily."""
-    return extract_many(read_inputs(inputs, settings), nlp=nlp, settings=settings)
+    return extract_many(read_inputs(inputs, settings), nlp=nlp, settings=settings, progress=False)
 
 
 def source_of(article: CleanArticle | RawArticle) -> Source:
@@ -167,6 +231,7 @@ def to_record(doc: Doc, article: CleanArticle) -> ArticleRecord:
             is_incident=bool(incidents),
             incident_rule=doc._.ie_incident_rule if incidents else None,
             incidents=incidents,
+            errors=list(article.notes),
         )
     except ValidationError as exc:
         log.warning("invalid record for %s: %s", article.path, exc)
@@ -175,4 +240,4 @@ def to_record(doc: Doc, article: CleanArticle) -> ArticleRecord:
 
 def error_record(article: CleanArticle | RawArticle, message: str) -> ArticleRecord:
     text = article.text if isinstance(article, CleanArticle) else ""
-    return ArticleRecord(source=source_of(article), text=text or "", errors=[message])
+    return ArticleRecord(source=source_of(article), text=text or "", errors=[message, *article.notes])

@@ -9,8 +9,10 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
+from typing import Any
 
 from .errors import ArticleError, InputError
 from .settings import DEFAULT_SETTINGS, INPUT_SUFFIXES, Settings
@@ -36,6 +38,8 @@ class RawArticle:
     """A feed item's title: used only when the page has none of its own."""
     fallback_published: dt.date | None = None
     """A feed item's date: used only when the page has none of its own."""
+    notes: list[str] = field(default_factory=list)
+    """Problems with one field (an unreadable date): the article is still read, the record says them."""
 
 
 def iter_paths(inputs: Iterable[str | Path]) -> Iterator[Path]:
@@ -53,6 +57,34 @@ def iter_paths(inputs: Iterable[str | Path]) -> Iterator[Path]:
             yield path
         else:
             raise InputError(f"input not found: {raw}")
+
+
+def unsupported_files(inputs: Iterable[str | Path]) -> list[Path]:
+    """Files inside the input folders that :func:`iter_paths` leaves out (``.pdf``, ``.md``...),
+    so that the run can say so instead of skipping them silently. Hidden files are not counted."""
+    skipped: list[Path] = []
+    for raw in inputs:
+        path = Path(raw)
+        if path.is_dir():
+            skipped.extend(
+                sorted(
+                    p
+                    for p in path.rglob("*")
+                    if p.is_file()
+                    and p.suffix.lower() not in INPUT_SUFFIXES
+                    and not any(part.startswith(".") for part in p.relative_to(path).parts)
+                )
+            )
+    return skipped
+
+
+def read_input_list(path: str | Path) -> list[str]:
+    """``-i urls.txt``: one URL or path per line; blank lines and ``#`` comments are skipped."""
+    try:
+        text = Path(path).read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(f"cannot read input list {path}: {exc}") from exc
+    return [line.strip() for line in text.splitlines() if line.strip() and not line.lstrip().startswith("#")]
 
 
 def check_inputs(inputs: Iterable[str | Path]) -> None:
@@ -80,6 +112,9 @@ def read_path(path: Path, settings: Settings = DEFAULT_SETTINGS) -> Iterator[Raw
         yield _read_json_object(data, shown, path.stem)
     elif suffix in (".html", ".htm"):
         yield RawArticle(path=shown, id=path.stem, data=data, kind="html")
+    elif suffix and suffix not in INPUT_SUFFIXES:
+        supported = ", ".join(INPUT_SUFFIXES)
+        yield RawArticle(path=shown, id=path.stem, error=f"unsupported file type {suffix} (use {supported})")
     else:
         yield RawArticle(path=shown, id=path.stem, data=data, kind="text")
 
@@ -118,9 +153,8 @@ def article_from_mapping(obj: dict, shown: str | None, default_id: str | None = 
     )
     try:
         article.published = parse_published(obj.get("published"))
-    except ValueError as exc:
-        article.error = f"invalid published date: {exc}"
-        return article
+    except ValueError as exc:  # the article is still read, without its date
+        article.notes.append(f"invalid published date: {exc}")
     text, html = obj.get("text"), obj.get("html")
     if isinstance(text, str):
         article.text = text
@@ -132,12 +166,45 @@ def article_from_mapping(obj: dict, shown: str | None, default_id: str | None = 
 
 
 def parse_published(value: object) -> dt.date | None:
-    """``YYYY-MM-DD`` (a full ISO timestamp is accepted too); null stays None."""
+    """A publication date as people write it: ISO (``2024-10-21``, a full timestamp too),
+    ``21/10/2024`` (day first, as in France), ``lundi 21 octobre 2024``, RFC 822
+    (``Mon, 21 Oct 2024 08:00:00 +0200``), read by dateparser; null stays None.
+
+    Raises ValueError with the value when no date can be read from it.
+    """
     if value in (None, ""):
         return None
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
     if not isinstance(value, str):
         raise ValueError(f"{value!r} is not a date string")
-    return dt.date.fromisoformat(value.strip()[:10])
+    text = value.strip()
+    try:
+        return dt.date.fromisoformat(text[:10])
+    except ValueError:
+        pass
+    parsed = _dateparser().parse(
+        text,
+        languages=["fr", "en"],
+        settings={
+            "DATE_ORDER": "DMY",
+            "REQUIRE_PARTS": ["day", "month", "year"],
+            "PARSERS": ["timestamp", "custom-formats", "absolute-time"],  # « demain » is no publication date
+        },
+    )
+    if parsed is None:
+        raise ValueError(f"no date in {text[:60]!r}")
+    return parsed.date()
+
+
+@cache
+def _dateparser() -> Any:
+    """dateparser, imported on first use: it takes about a second to load its languages."""
+    import dateparser
+
+    return dateparser
 
 
 def _str_or_none(value: object) -> str | None:

@@ -11,13 +11,15 @@ import os
 import tempfile
 from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import TextIO
 
 from .errors import OutputError
 from .models import ArticleRecord
 
 
 def check_writable(path: str | Path) -> Path:
-    """Fail before any work when the output cannot be written."""
+    """Fail before any work when the output cannot be written (a temporary file is tried, since
+    permissions alone do not tell: root may write anywhere but under /proc)."""
     path = Path(path)
     folder = path.parent if str(path.parent) else Path(".")
     try:
@@ -28,6 +30,11 @@ def check_writable(path: str | Path) -> Path:
         raise OutputError(f"output {path} is a folder")
     if not os.access(folder, os.W_OK):
         raise OutputError(f"output folder {folder} is not writable")
+    try:
+        with tempfile.TemporaryFile(dir=folder):
+            pass
+    except OSError as exc:
+        raise OutputError(f"cannot write in output folder {folder}: {exc.strerror or exc}") from exc
     return path
 
 
@@ -39,7 +46,10 @@ def atomic_writer(path: str | Path, mode: str = "w", encoding: str | None = "utf
     that an output shared with analysts stays readable by them.
     """
     path = check_writable(path)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    except OSError as exc:
+        raise OutputError(f"cannot write {path}: {exc.strerror or exc}") from exc
     try:
         os.chmod(tmp, 0o666 & ~_umask())
         with os.fdopen(fd, mode, encoding=encoding, newline="" if "b" not in mode else None) as handle:
@@ -69,6 +79,14 @@ def write_jsonl(records: Iterable[ArticleRecord], path: str | Path) -> Iterator[
         for record in records:
             handle.write(record_json(record) + "\n")
             yield record
+
+
+def write_jsonl_stream(records: Iterable[ArticleRecord], handle: TextIO) -> Iterator[ArticleRecord]:
+    """Write records to an open text stream (``-o -``: stdout), one line each, flushed as they come."""
+    for record in records:
+        handle.write(record_json(record) + "\n")
+        handle.flush()
+        yield record
 
 
 def read_jsonl(path: str | Path) -> Iterator[ArticleRecord]:

@@ -3,7 +3,7 @@
 The first file is for reading in Excel or LibreOffice; the second keeps every item with its
 status, rule and evidence, so that :func:`read_csv` rebuilds the exact records. Both files are
 written atomically, together. Cells that a spreadsheet would run as a formula get a leading
-``'``; lists are joined with ``"; "``.
+``'``; lists are joined with ``"; "``, or ``" | "`` when the cells are separated by ``;``.
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ from .tables import (
     INCIDENT_COLUMNS,
     ITEM_COLUMNS,
     ITEM_ROW_COLUMNS,
+    LABEL_COLUMNS,
     ItemRow,
     incident_from_item_rows,
     incident_rows,
@@ -30,6 +31,8 @@ from .tables import (
 )
 
 LIST_SEPARATOR = "; "
+ALTERNATE_LIST_SEPARATOR = " | "
+"""Lists inside cells when ``;`` separates the cells (a French Excel): the two never look alike."""
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 """Cell starts that spreadsheets treat as a formula (CSV injection, OWASP)."""
 ESCAPE = "'"
@@ -38,6 +41,11 @@ ESCAPE = "'"
 def items_path(path: str | Path) -> Path:
     """``out.csv`` -> ``out.items.csv``: the long file written beside the wide one."""
     return Path(path).with_suffix(".items.csv")
+
+
+def list_separator(delimiter: str) -> str:
+    """The separator of lists inside cells: never the cell delimiter."""
+    return ALTERNATE_LIST_SEPARATOR if delimiter == LIST_SEPARATOR.strip() else LIST_SEPARATOR
 
 
 def check_delimiter(delimiter: str) -> None:
@@ -68,17 +76,20 @@ def _write_csv(
         items = csv.writer(items_file, delimiter=delimiter)
         incidents.writerow(INCIDENT_COLUMNS)
         items.writerow(ITEM_COLUMNS)
+        separator = list_separator(delimiter)
         for article_index, record in enumerate(records):
-            incidents.writerows(_cells(row, INCIDENT_COLUMNS) for row in incident_rows(record, article_index))
-            items.writerows(_cells(row, ITEM_COLUMNS) for row in item_rows(record, article_index))
+            incidents.writerows(
+                _cells(row, INCIDENT_COLUMNS, separator) for row in incident_rows(record, article_index)
+            )
+            items.writerows(_cells(row, ITEM_COLUMNS, separator) for row in item_rows(record, article_index))
             yield record
 
 
-def _cells(row: dict[str, object], columns: tuple[str, ...]) -> list[str]:
-    return [format_cell(row[column]) for column in columns]
+def _cells(row: dict[str, object], columns: tuple[str, ...], separator: str) -> list[str]:
+    return [format_cell(row[column], separator) for column in columns]
 
 
-def format_cell(value: object) -> str:
+def format_cell(value: object, separator: str = LIST_SEPARATOR) -> str:
     """A typed value as a safe CSV cell: ISO dates, ``true``/``false``, lists joined, formulas escaped."""
     if value is None:
         return ""
@@ -87,7 +98,7 @@ def format_cell(value: object) -> str:
     if isinstance(value, dt.date):
         return value.isoformat()
     if isinstance(value, list):
-        return escape_formula(join_list(value))
+        return escape_formula(join_list(value, separator))
     return escape_formula(str(value))
 
 
@@ -101,24 +112,28 @@ def unescape_formula(cell: str) -> str:
     return cell[1:] if cell.startswith(ESCAPE) else cell
 
 
-def join_list(values: Iterable[object]) -> str:
-    """``["a", "b;c"]`` -> ``a; b\\;c``: readable, and :func:`split_list` gets the list back."""
-    return LIST_SEPARATOR.join(str(value).replace("\\", "\\\\").replace(";", "\\;") for value in values)
+def join_list(values: Iterable[object], separator: str = LIST_SEPARATOR) -> str:
+    """``["a", "b;c"]`` -> ``a; b\\;c``: readable, and :func:`split_list` gets the list back.
+    The separator's character inside a value is escaped with a backslash."""
+    mark = separator.strip()
+    return separator.join(str(value).replace("\\", "\\\\").replace(mark, "\\" + mark) for value in values)
 
 
-def split_list(cell: str) -> list[str]:
+def split_list(cell: str, separator: str = LIST_SEPARATOR) -> list[str]:
     if not cell:
         return []
+    mark = separator.strip()
     values: list[str] = []
     current: list[str] = []
     chars = iter(cell)
     for char in chars:
         if char == "\\":
             current.append(next(chars, ""))
-        elif char == ";":
-            values.append("".join(current))
+        elif char == mark:
+            values.append("".join(current).removesuffix(separator[: separator.index(mark)]))
             current = []
-            next(chars, None)  # the space of the separator
+            for _ in separator[separator.index(mark) + 1 :]:
+                next(chars, None)  # the spaces after the separator's character
         else:
             current.append(char)
     values.append("".join(current))
@@ -133,10 +148,11 @@ def read_csv(path: str | Path) -> Iterator[ArticleRecord]:
     path = Path(path)
     _allow_long_cells()
     items: defaultdict[tuple[str, str], list[ItemRow]] = defaultdict(list)
-    with _open_table(items_path(path), ITEM_COLUMNS) as rows:
+    with _open_table(items_path(path), ITEM_COLUMNS) as (rows, _):
         for row in rows:
             items[row["article_index"], row["incident_index"]].append(_item_row(row))
-    with _open_table(path, INCIDENT_COLUMNS) as rows:
+    with _open_table(path, INCIDENT_COLUMNS) as (rows, delimiter):
+        separator = list_separator(delimiter)
         for article_index, article_rows in itertools.groupby(rows, key=lambda row: row["article_index"]):
             article_rows = list(article_rows)
             first = article_rows[0]
@@ -157,12 +173,12 @@ def read_csv(path: str | Path) -> Iterator[ArticleRecord]:
                 text=first["text"],
                 is_incident=first["is_incident"] == "true",
                 incidents=incidents,
-                errors=split_list(first["errors"]),
+                errors=split_list(first["errors"], separator),
             )
 
 
 @contextlib.contextmanager
-def _open_table(path: Path, columns: tuple[str, ...]) -> Iterator[Iterator[dict[str, str]]]:
+def _open_table(path: Path, columns: tuple[str, ...]) -> Iterator[tuple[Iterator[dict[str, str]], str]]:
     try:
         handle = path.open(encoding="utf-8-sig", newline="")
     except FileNotFoundError as exc:
@@ -174,9 +190,13 @@ def _open_table(path: Path, columns: tuple[str, ...]) -> Iterator[Iterator[dict[
         delimiter = header[len(columns[0])]
         handle.seek(0)
         reader = csv.DictReader(handle, delimiter=delimiter)
-        if tuple(reader.fieldnames or ()) != columns:
+        found = tuple(reader.fieldnames or ())
+        if found not in (
+            columns,
+            tuple(c for c in columns if c not in LABEL_COLUMNS),
+        ):  # files written before labels
             raise InputError(f"{path}: unexpected columns {reader.fieldnames}")
-        yield ({name: unescape_formula(cell) for name, cell in row.items()} for row in reader)
+        yield ({name: unescape_formula(cell) for name, cell in row.items()} for row in reader), delimiter
 
 
 def _item_row(row: dict[str, str]) -> ItemRow:

@@ -22,6 +22,7 @@ from pathlib import Path
 from types import TracebackType
 
 from ..errors import InputError, OutputError
+from ..labels import label_rows
 from ..models import ArticleRecord, Source
 from ..store import check_writable
 from .tables import ITEM_ROW_COLUMNS, ItemRow, article_key, incident_from_item_rows, incident_item_rows
@@ -117,7 +118,73 @@ FROM incidents AS i
 JOIN articles AS a ON a.article_id = i.article_id;
 """
 
-MIGRATIONS: list[str] = [SCHEMA_V1]
+
+def _json_list(field: str, column: str, alias: str) -> str:
+    """A JSON array of the incident's distinct ``column`` values for ``field``, in record order."""
+    return (
+        f"(SELECT json_group_array({column}) FROM ("
+        f"SELECT {alias}.{column} FROM items AS {alias} WHERE {alias}.incident_id = i.incident_id "
+        f"AND {alias}.field = '{field}' AND NOT {alias}.denied "
+        f"GROUP BY {alias}.{column} ORDER BY min({alias}.position)))"
+    )
+
+
+def _json_labels(field: str, alias: str) -> str:
+    """The same array as :func:`_json_list` of ``vocab_id``, in French (``labels``)."""
+    return (
+        f"(SELECT json_group_array(label) FROM ("
+        f"SELECT coalesce(l.label, {alias}.vocab_id) AS label FROM ("
+        f"SELECT x.vocab_id, min(x.position) AS first FROM items AS x WHERE x.incident_id = i.incident_id "
+        f"AND x.field = '{field}' AND NOT x.denied GROUP BY x.vocab_id) AS {alias} "
+        f"LEFT JOIN labels AS l ON l.vocabulary = '{field}' AND l.id = {alias}.vocab_id ORDER BY {alias}.first))"
+    )
+
+
+VOCABULARY_FIELDS = ("attack_types", "sectors", "systems", "data_leaked", "authorities")
+SCHEMA_V2 = f"""
+CREATE TABLE labels (
+    vocabulary TEXT NOT NULL,                 -- attack_types, sectors, systems, data_leaked...
+    id         TEXT NOT NULL,
+    label      TEXT NOT NULL,                 -- in French; refreshed each time the store is opened
+    PRIMARY KEY (vocabulary, id)
+);
+
+CREATE VIRTUAL TABLE articles_fts USING fts5(
+    title, text, victims,                     -- rowid = articles.article_id
+    tokenize = 'unicode61 remove_diacritics 2'
+);
+INSERT INTO articles_fts (rowid, title, text, victims)
+SELECT a.article_id, a.title, a.text,
+       (SELECT group_concat(v.name, ' ; ') FROM items AS v JOIN incidents AS n ON n.incident_id = v.incident_id
+         WHERE n.article_id = a.article_id AND v.field = 'victims' AND NOT v.denied)
+FROM articles AS a;
+CREATE TRIGGER articles_fts_delete AFTER DELETE ON articles BEGIN
+    DELETE FROM articles_fts WHERE rowid = old.article_id;
+END;
+
+CREATE VIEW incident_facets AS
+SELECT
+    i.incident_id,
+    a.article_id,
+    i.position AS incident_index,
+    a.title,
+    a.url,
+    a.site,
+    a.published,
+    i.attack_date,
+    {_json_list("victims", "name", "v")} AS victims,
+    {", ".join(f"{_json_list(field, 'vocab_id', 'f')} AS {field}, {_json_labels(field, 'g')} AS {field}_label" for field in VOCABULARY_FIELDS)},
+    {_json_list("threat_actors", "name", "t")} AS threat_actors,
+    {_json_list("responders", "name", "r")} AS responders,
+    {_json_list("locations", "name", "p")} AS locations,
+    i.people_affected
+FROM incidents AS i
+JOIN articles AS a ON a.article_id = i.article_id;
+"""
+"""For datasette and analysts: French labels, full-text search over the articles' title, text
+and victims, and ``incident_facets`` whose list columns are JSON arrays (array facets)."""
+
+MIGRATIONS: list[str] = [SCHEMA_V1, SCHEMA_V2]
 """Schema migrations, applied in order: ``MIGRATIONS[n]`` takes the database to version ``n + 1``.
 Never edit a released migration; append a new one."""
 
@@ -244,6 +311,14 @@ class SQLiteStore:
                 _INSERT_ITEM,
                 ((incident_id, *dataclasses.astuple(row)) for row in incident_item_rows(incident)),
             )
+        victims = " ; ".join(
+            dict.fromkeys(victim.name for incident in record.incidents for victim in incident.victims)
+        )
+        self.connection.execute("DELETE FROM articles_fts WHERE rowid = ?", (article_id,))
+        self.connection.execute(
+            "INSERT INTO articles_fts (rowid, title, text, victims) VALUES (?, ?, ?, ?)",
+            (article_id, source.title, record.text, victims or None),
+        )
 
     def write_many(self, records: Iterable[ArticleRecord]) -> Iterator[ArticleRecord]:
         """Write records as they come; yields each one once committed."""
@@ -327,6 +402,11 @@ def migrate(connection: sqlite3.Connection) -> int:
             connection.execute(
                 "INSERT INTO schema_version (version, applied_at) VALUES (?, ?)",
                 (version, dt.datetime.now(dt.UTC).isoformat(timespec="seconds")),
+            )
+        if connection.execute("SELECT 1 FROM sqlite_master WHERE name = 'labels'").fetchone():
+            connection.execute("DELETE FROM labels")  # this version's labels, not those of the last writer
+            connection.executemany(
+                "INSERT INTO labels (vocabulary, id, label) VALUES (?, ?, ?)", label_rows()
             )
         connection.execute("COMMIT")
     except BaseException:

@@ -15,6 +15,7 @@ from collections.abc import Iterable, Iterator
 from pydantic import BaseModel
 
 from ..fetch import canonical_url
+from ..labels import labels_of
 from ..models import (
     ArticleRecord,
     AttackDate,
@@ -105,9 +106,16 @@ INCIDENT_COLUMNS = (
     "locations",
     "dates",
     "denied",
+    "attack_types_label",
+    "sectors_label",
+    "systems_label",
+    "data_leaked_label",
+    "authorities_label",
     "text",
 )
 """Columns of the wide table: one row per incident, or one per article that has none."""
+LABEL_COLUMNS = tuple(column for column in INCIDENT_COLUMNS if column.endswith("_label"))
+"""French labels of the vocabulary columns (``labels.py``), for people; written, never read back."""
 _INCIDENT_ONLY_COLUMNS = INCIDENT_COLUMNS[INCIDENT_COLUMNS.index("victims") : INCIDENT_COLUMNS.index("text")]
 ITEM_COLUMNS = ("article_index", "article_key", "incident_index", *ITEM_ROW_COLUMNS)
 """Columns of the long table: one row per extracted item."""
@@ -241,6 +249,9 @@ def _incident_columns(incident: Incident) -> dict[str, object]:
         "dates": _unique(f"{item.role} {item.value.isoformat()}" for item in incident.dates),
         "denied": _unique(f"{item.field}: {item.id or item.name}" for item in incident.denied),
     }
+    for column in LABEL_COLUMNS:
+        field = column.removesuffix("_label")
+        columns[column] = labels_of(field, columns[field])  # type: ignore[arg-type]
     return columns
 
 

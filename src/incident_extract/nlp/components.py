@@ -283,7 +283,24 @@ _ACTOR_QUALIFIERS = (
     r"(?:pro-?russes?|prorusses?|russes?|russophones?|islamistes?|pro-palestiniens?|chinois|iraniens?|"
     r"nord-coréens?|soudanais|criminels?|cybercriminels?|hacktivistes?)"
 )
+_ACTOR_NOUN_PHRASE = (
+    r"(?:un|une)\s+(?:groupe|collectif|gang|groupuscule|clan)\s+(?:(?:de|d')\s*"
+    + _HACKER_WORDS
+    + r"|"
+    + _ACTOR_QUALIFIERS
+    + r")"
+)
 ACTOR_PATTERNS = [
+    # « Celle-ci est signée X, un groupe de pirates », « une attaque signée par X »
+    ("actors.signe", re.compile(r"\bsign[ée]e?s?\s+(?:par\s+)?[«\"“]?\s*" + _ACTOR_NAME)),
+    # « X, un groupe de hackers pro-russes, a revendiqué »: the name before its description
+    ("actors.apposition", re.compile(_ACTOR_NAME + r"\s*[»\"”]?\s*,\s*" + _ACTOR_NOUN_PHRASE)),
+    # a defaced page's signature: « HACKED BY X et Y »
+    ("actors.hacked_by", re.compile(r"(?i:hacked\s+by|pirat[ée]\s+par)\s+" + _ACTOR_NAME)),
+    (
+        "actors.hacked_by",
+        re.compile(r"(?i:hacked\s+by)\s+[\w$@.()-]+\s+(?:et|and|&)\s+" + _ACTOR_NAME),
+    ),
     # « le groupe de hackers X », « le gang de rançongiciel X », « le collectif pro-russe X »: a plain
     # « le groupe X » is a company group, so a hacker word or qualifier is required.
     (
@@ -379,8 +396,8 @@ class ActorFinder:
                 span = doc.char_span(
                     start, start + len(name), label="threat_actors", alignment_mode="contract"
                 )
-                if span is None:
-                    continue
+                if span is None or any((span.start, span.end) == (s.start, s.end) for s in spans):
+                    continue  # one name, several patterns: the first rule speaks for it
                 span._.ie_rule = rule
                 spans.append(span)
         spans.extend(self._responders(doc))

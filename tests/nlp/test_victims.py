@@ -454,3 +454,32 @@ def test_first_of_a_list_after_comme(run_blank):
         "et la mairie de Lunel."
     )
     assert victims(run_blank(text)) == ["conseil régional de Bretagne", "mairie de Lunel"]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "Une attaque par déni de service a visé des sites municipaux. Parmi les villes touchées, il y a "
+            "Rouen, mais aussi Brest, Limoges et Dijon.",
+            {"Rouen", "Brest", "Limoges", "Dijon"},
+        ),
+        (
+            "Le rançongiciel s'est propagé dans toute l'Europe. Parmi les victimes, on dénombre notamment :\n\n"
+            "Le transporteur Nordlink. Ses camions sont restés au dépôt deux jours.",
+            {"transporteur Nordlink"},
+        ),
+    ],
+)
+def test_every_name_of_a_list_of_victims(nlp, text, expected):
+    doc = nlp(text)
+    names = {v.text for v in doc.spans["ie_victims"]}
+    assert expected <= names
+
+
+def test_an_attacker_is_no_victim_at_its_other_mentions(nlp):
+    doc = nlp(
+        "Le groupe pro-russe Kr4kenOps a lancé une attaque contre des banques suisses. "
+        "Depuis l'an dernier, Kr4kenOps cible les pays européens."
+    )
+    assert "Kr4kenOps" not in {v.text for v in doc.spans["ie_victims"]}

@@ -300,6 +300,11 @@ INCIDENT_WORDS = re.compile(
     r"malveillant|hameconn|phishing|escroqu|incident|victime|cibl|paralys|usurp|en\s+vente|a\s+la\s+vente|dark\s?web|"
     r"acces\s+(?:illegitime|frauduleux|non\s+autorise|indu)"
 )
+LIST_INTRO = re.compile(
+    r"\bparmi\s+(?:les|ces)\s+(?:[\w'-]+\s+){0,3}?(?:victimes|touche(?:e)?s|visee?s|ciblee?s|attaquee?s|"
+    r"piratee?s|concernee?s|affectee?s|paralysee?s)\b[^.:]{0,40}?(?:il\s+y\s+a|on\s+(?:trouve|compte|denombre|"
+    r"recense|retrouve|note)|figurent|se\s+trouvent|:|,)"
+)
 COORDINATION = re.compile(
     r"^(?:\s|,|\([^)]{1,20}\)|\bet\b|\bou\b|\bainsi\s+que\b|\bcomme\b|\bnotamment\b|\bcelui\b|\bcelle\b|\bceux\b|"
     r"\bde\b|\bdu\b|\bdes\b|d'|\bla\b|\ble\b|\bles\b|l'|\bsa\b|\bson\b|\bses\b|\bsur\b|\bchez\b)*$"
@@ -328,6 +333,7 @@ class VictimFinder:
         self.syntactic_roles = self._dependency_roles(doc)
         victims = self._with_role(doc, candidates)
         victims = self._with_headline_victim(doc, candidates, victims)
+        victims = self._with_listed(doc, candidates, victims)
         victims = sorted(victims + self._people_groups(doc), key=lambda s: s.start)
         self._link_fuller_names(victims, candidates)
         doc.spans[SPAN_KEYS["victims"]] = victims
@@ -374,6 +380,32 @@ class VictimFinder:
             span._.ie_rule = f"{span._.ie_rule}+headline_slug"
             victims.append(span)
             named.add(frozenset(tokens))
+        return sorted(victims, key=lambda s: s.start)
+
+    def _with_listed(self, doc: Doc, candidates: list[Span], victims: list[Span]) -> list[Span]:
+        """« Parmi les villes touchées, il y a Nantes, Angers et Pau », « Parmi les victimes, on dénombre
+        notamment : » and the name that opens the next sentence: every name of the list is a victim,
+        towns included (the list says they were hit)."""
+        taken = {(v.start, v.end) for v in victims}
+        sentences = all_sentences(doc)
+        text = text_of(doc)
+        for n, bounds in enumerate(sentences):
+            cue = LIST_INTRO.search(fold(text[slice(*bounds)]))
+            if cue is None:
+                continue
+            start = bounds[0] + cue.end()
+            listed = [c for c in candidates if start <= c.start_char < bounds[1]]
+            if not listed and n + 1 < len(sentences):
+                following = [
+                    c for c in candidates if sentences[n + 1][0] <= c.start_char < sentences[n + 1][1]
+                ]
+                listed = following[:1]
+            for span in listed:
+                if (span.start, span.end) in taken or not _good_name(span):
+                    continue
+                span._.ie_rule = f"{span._.ie_rule}+list"
+                victims.append(span)
+                taken.add((span.start, span.end))
         return sorted(victims, key=lambda s: s.start)
 
     def _people_groups(self, doc: Doc) -> list[Span]:
@@ -487,10 +519,17 @@ class VictimFinder:
             span._.ie_rule = "victims.proper_noun"
             found.setdefault((start, end), span)
         never, not_alone = excluded
+        actors = {  # an attacker named once by its pattern is no victim at its other mentions either
+            fold(s.text)
+            for s in [*doc.spans.get(SPAN_KEYS["terms"], []), *doc.spans.get(SPAN_KEYS["actors"], [])]
+            if s.label_ in ("threat_actors", "responders")
+        }
         spans = [
             s
             for s in found.values()
-            if never.isdisjoint(range(s.start, s.end)) and not not_alone.issuperset(range(s.start, s.end))
+            if never.isdisjoint(range(s.start, s.end))
+            and not not_alone.issuperset(range(s.start, s.end))
+            and fold(s.text) not in actors
         ]
         # keep the longest of overlapping candidates
         spans.sort(key=lambda s: (-(s.end - s.start), s.start))

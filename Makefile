@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 SHARED ?= ../shared
 MODEL_DIR := models/incident_fr
 
-.PHONY: install run test eval eval-holdout lint model bench bench-quick clean
+.PHONY: install run test eval eval-holdout eval-cv train-victims lint model bench bench-quick clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -39,9 +39,17 @@ eval-holdout: $(STAMP)
 		echo "== $$name" && $(BIN)/python $(SHARED)/eval/score.py --gold $$set/gold --pred out/$$name.jsonl | tail -15; \
 	done
 
+# k-fold by article: the learned victim scorer against the hand score it would replace (train/victim_scorer.py)
+eval-cv: $(STAMP)
+	$(BIN)/python train/victim_scorer.py --cv 5
+
+# writes src/incident_extract/nlp/victim_scorer.json; salience reads it when present (not shipped: see README)
+train-victims: $(STAMP)
+	$(BIN)/python train/victim_scorer.py --cv 5 --write
+
 lint: $(STAMP)
-	$(BIN)/ruff check src tests bench
-	$(BIN)/ruff format --check src tests bench
+	$(BIN)/ruff check src tests bench train
+	$(BIN)/ruff format --check src tests bench train
 
 bench: $(STAMP)
 	$(BIN)/python bench/bench.py --sizes 100 1000

@@ -149,3 +149,22 @@ def test_a_list_takes_its_context_from_the_sentence_before(nlp):
     assert {"name", "birth_date", "phone"} <= leaked
     assert "bank_details" not in leaked
     assert denied
+
+
+def test_learned_scorer_weights_are_read_from_json(nlp, tmp_path):
+    import json
+
+    from incident_extract.nlp.salience import candidates, load_scorer, probability
+
+    doc = run(
+        nlp,
+        "Fuite de données chez Maisonnelle : les fichiers de clients en vente\n"
+        "Un pirate propose les fichiers de 40 000 clients de Maisonnelle. L'enseigne Maisonnelle a porté plainte.",
+    )
+    found = [c for c in candidates(doc) if c.eligible]
+    assert [c.span.text for c in found][:1] == ["Maisonnelle"]
+    path = tmp_path / "scorer.json"
+    path.write_text(json.dumps({"weights": {"in_head": 4.0}, "intercept": -2.0, "threshold": 0.5}))
+    scorer = load_scorer(str(path))
+    assert probability(found[0], scorer) > 0.8  # in the headline: -2 + 4
+    assert load_scorer(str(tmp_path / "absent.json")) is None

@@ -10,7 +10,13 @@ or the medium that reports the story.
 
 from __future__ import annotations
 
+import json
+import math
 import re
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from pathlib import Path
 
 from spacy.tokens import Doc, Span
 
@@ -27,6 +33,7 @@ MEDIUM_LEFT = re.compile(
 PLACE_LEFT = re.compile(r"(?<![\w-])(?:a|au|aux|en|dans|pres\s+de|vers)\s*(?:la\s+|l')?$")
 HEADLINE_ONLY_RULES = ("victims.ner_per",)
 MIN_SCORE = 3
+SCORER_FILE = "victim_scorer.json"
 
 
 PLACE_TAIL = re.compile(r"\s+(?:en|à|au|aux|dans)\s+\S.*$", re.DOTALL)
@@ -89,41 +96,107 @@ def _in(key: frozenset[str], head: str) -> bool:
     return all(re.search(rf"(?<![a-z0-9]){re.escape(w)}(?![a-z0-9])", head) for w in key)
 
 
-def salient_victim(doc: Doc, attack_spans: list[Span] = ()) -> Span | None:
-    """The candidate name with the most weight: headline (3), each incident sentence it is in (2),
-    each other mention (1); named in an incident headline or sentence, and ``MIN_SCORE`` in all.
-    An incident sentence has an incident word or an attack type the article asserts."""
+@dataclass
+class Candidate:
+    """One name the article may be about, all its mentions merged, with what the scorer reads."""
+
+    span: Span  # the first mention: evidence and name
+    in_head: bool = False
+    head_says_incident: bool = False
+    incident_mentions: int = 0
+    other_mentions: int = 0
+
+    @property
+    def hand_score(self) -> int:
+        """Headline 3, each incident-sentence mention 2, each other mention 1."""
+        return 3 * self.in_head + 2 * self.incident_mentions + self.other_mentions
+
+    @property
+    def eligible(self) -> bool:
+        """Named in an incident headline or in an incident sentence."""
+        return self.incident_mentions > 0 or (self.in_head and self.head_says_incident)
+
+    def features(self) -> dict[str, float]:
+        """What the learned scorer (``victim_scorer.json``) weighs."""
+        rule = (self.span._.ie_rule or "").split("|")[-1]  # the candidate's own rule, not the salience
+        first_sentence = sentence_index(self.span)
+        return {
+            "in_head": float(self.in_head),
+            "head_says_incident": float(self.in_head and self.head_says_incident),
+            "incident_mentions": min(self.incident_mentions, 5) / 5,
+            "other_mentions": min(self.other_mentions, 5) / 5,
+            "first_sentence": min(first_sentence, 10) / 10,
+            "organisation_noun": float(self.span.id_.startswith("org.")),
+            "ner_org": float(rule.startswith("victims.ner_org")),
+            "ner_loc": float(rule.startswith("victims.ner_loc")),
+            "ner_misc": float(rule.startswith("victims.ner_misc")),
+            "ner_per": float(rule.startswith("victims.ner_per")),
+            "proper_noun": float(rule.startswith("victims.proper_noun")),
+            "all_capitals": float(self.span.text.isupper()),
+            "words": min(len(self.span), 6) / 6,
+        }
+
+
+def candidates(doc: Doc, attack_spans: list[Span] = ()) -> list[Candidate]:
+    """Every candidate name of the article, mentions merged by their capitalised words; places
+    (« à Marigny »), media, anaphors and descriptions left out."""
     incident = cues_by_value("incident_cues")["incident"]
     text = text_of(doc)
     incident_sentences = {sentence_index(span) for span in attack_spans} | {
         n for n, bounds in enumerate(all_sentences(doc)) if incident.search(fold(text[slice(*bounds)]))
     }
     head = headline(doc)
-    scores: dict[frozenset[str], int] = {}
-    first: dict[frozenset[str], Span] = {}
-    in_incident: set[frozenset[str]] = set()
+    head_says_incident = bool(incident.search(head))
+    found: dict[frozenset[str], Candidate] = {}
     places = _place_keys(doc)
     for span in map(_without_place, doc.spans.get("ie_victim_candidates", [])):
         key = _key(span)
         if not key or key in places or not _is_candidate(span):
             continue
-        key = next((k for k in first if key <= k or k <= key), key)
-        if key not in first:
+        key = next((k for k in found if key <= k or k <= key), key)
+        if key not in found:
             if (span._.ie_rule or "").startswith(HEADLINE_ONLY_RULES) and not _in(key, head):
                 continue
-            first[key] = span
-            scores[key] = 3 * _in(key, head)
-            if scores[key] and incident.search(head):
-                in_incident.add(key)
+            found[key] = Candidate(span, _in(key, head), head_says_incident)
         if sentence_index(span) in incident_sentences:
-            scores[key] += 2
-            in_incident.add(key)
+            found[key].incident_mentions += 1
         else:
-            scores[key] += 1
-    ranked = sorted(in_incident, key=lambda k: (-scores[k], first[k].start))
-    if not ranked or scores[ranked[0]] < MIN_SCORE:
+            found[key].other_mentions += 1
+    return list(found.values())
+
+
+@cache
+def load_scorer(path: str | None = None) -> dict | None:
+    """The learned weights (``make train-victims``), or None: then the hand score decides."""
+    resource = Path(path) if path else Path(str(resources.files("incident_extract") / "nlp" / SCORER_FILE))
+    if not resource.is_file():
         return None
-    victim = first[ranked[0]]
+    return json.loads(resource.read_text(encoding="utf-8"))
+
+
+def probability(candidate: Candidate, scorer: dict) -> float:
+    """Logistic regression over the candidate's features: a dot product, no library at run time."""
+    features = candidate.features()
+    z = scorer["intercept"] + sum(w * features[name] for name, w in scorer["weights"].items())
+    return 1 / (1 + math.exp(-z))
+
+
+def salient_victim(doc: Doc, attack_spans: list[Span] = ()) -> Span | None:
+    """The most salient eligible candidate: by the learned scorer when it is shipped (above its
+    threshold), else by the hand score (at least ``MIN_SCORE``)."""
+    eligible = [c for c in candidates(doc, attack_spans) if c.eligible]
+    scorer = load_scorer()
+    if scorer is not None:
+        scored = sorted(eligible, key=lambda c: (-probability(c, scorer), c.span.start))
+        best = scored[0] if scored and probability(scored[0], scorer) >= scorer["threshold"] else None
+        rule = "victims.salience.learned"
+    else:
+        scored = sorted(eligible, key=lambda c: (-c.hand_score, c.span.start))
+        best = scored[0] if scored and scored[0].hand_score >= MIN_SCORE else None
+        rule = "victims.salience"
+    if best is None:
+        return None
+    victim = best.span
     victim._.ie_status = "possible"
-    victim._.ie_rule = f"victims.salience|{victim._.ie_rule}"
+    victim._.ie_rule = f"{rule}|{victim._.ie_rule}"
     return victim

@@ -24,7 +24,10 @@ model: $(MODEL_DIR)/config.cfg
 run: $(STAMP)
 	$(BIN)/incident-extract run samples -o out/samples.jsonl
 
+CHROMIUM ?= /usr/bin/chromium
+
 test: $(STAMP)
+	@test -x $(CHROMIUM) || echo "NOTE: $(CHROMIUM) is absent: the browser tests of the review will be SKIPPED (apt-get install chromium)"
 	$(BIN)/python -m pytest
 
 eval: $(STAMP)

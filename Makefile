@@ -52,5 +52,10 @@ bench: $(STAMP)
 bench-quick: $(STAMP)
 	$(BIN)/python bench/bench.py --quick
 
+# the HTML review of a 5,000-article store: time to open it in chromium (target < 3 s)
+.PHONY: bench-review
+bench-review: $(STAMP)
+	$(BIN)/python bench/review_open.py --articles 5000
+
 clean:
 	rm -rf $(VENV) out $(MODEL_DIR)

@@ -23,6 +23,7 @@ from incident_extract.models import (
     Victim,
 )
 from incident_extract.outputs import to_dataframe, write_records
+from incident_extract.records import extract_article
 from incident_extract.review import (
     RecordsIndex,
     display_records,
@@ -238,3 +239,20 @@ def test_display_records_from_a_list_or_a_dataframe():
     assert len(from_frame) == rows
     assert [row["victims"] for row in from_frame.rows] == [row["victims"] for row in index.rows]
     assert [row["attack_date"] for row in from_frame.rows] == [row["attack_date"] for row in index.rows]
+
+
+@pytest.mark.model
+def test_notebook_display_of_extract_article(nlp):
+    record = extract_article(
+        "La mairie de Saint-Lô a été victime d'un rançongiciel dimanche. Les services en ligne sont coupés.",
+        published="2024-10-21",
+        nlp=nlp,
+    )
+    assert record.incidents
+    root = lxml_html.fragment_fromstring(record._repr_html_())
+    text_box = root.find_class("ie-text")[0]
+    assert text_box.text_content() == record.text
+    _, found = segments_by_item(lxml_html.tostring(text_box, encoding="unicode"))
+    for span in record_spans(record):
+        assert "".join(piece for _, piece in found[span.item_id]) == span.row.evidence_text
+    assert "ransomware" in record.incidents[0]._repr_html_()

@@ -61,11 +61,15 @@
   }
 
   function cell(values) { return escapeHtml(Array.isArray(values) ? values.join(", ") : values ?? ""); }
+  function few(values, shown = 3) { // a long list: its first names, the count of the others, all on hover
+    if (values.length <= shown + 1) return cell(values);
+    return `<span title="${cell(values)}">${cell(values.slice(0, shown))} <em>+${values.length - shown} more</em></span>`;
+  }
   function rowHtml(row) {
     const title = row.title || "(untitled)";
-    return `<tr data-article="${row.article}"><td>${cell(row.victims)}</td>` +
+    return `<tr data-article="${row.article}"><td>${few(row.victims)}</td>` +
       `<td class="ie-nowrap">${cell(row.attack_date)}</td><td>${cell(row.types)}</td><td>${cell(row.sectors)}</td>` +
-      `<td>${cell(row.places)}</td><td>${cell(row.people)}</td>` +
+      `<td>${few(row.places)}</td><td>${cell(row.people)}</td>` +
       `<td><span class="ie-badge ie-status-${row.status}">${row.status}</span></td>` +
       `<td><a href="#article-${row.article}">${escapeHtml(title)}</a>` +
       (row.site ? ` <span class="ie-meta">${escapeHtml(row.site)}</span>` : "") + `</td>` +

@@ -256,3 +256,9 @@ def test_notebook_display_of_extract_article(nlp):
     for span in record_spans(record):
         assert "".join(piece for _, piece in found[span.item_id]) == span.row.evidence_text
     assert "ransomware" in record.incidents[0]._repr_html_()
+
+
+def test_article_view_says_which_rule_decided_it_is_an_incident():
+    record = hospital_record().model_copy(update={"incident_rule": "incident.victim_cue"})
+    root = lxml_html.fragment_fromstring(record._repr_html_())
+    assert "decided by rule incident.victim_cue" in root.find_class("ie-meta")[0].text_content()

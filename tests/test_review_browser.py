@@ -187,6 +187,11 @@ def test_keyboard_opens_an_article_and_focus_shows_rule_and_value(review):
         page.keyboard.press("Tab")
     tip = page.evaluate("getComputedStyle(document.activeElement, '::after').content")
     assert "rule " in tip and "incident 1" in tip
+    item = page.locator("#article tr[data-item]").last  # an item beside the text: Enter goes to its span
+    item.focus()
+    page.keyboard.press("Enter")
+    focused = page.evaluate("document.activeElement.dataset.items || ''").split()
+    assert item.get_attribute("data-item") in focused
     page.go_back()  # the browser's Back button returns to the index
     page.wait_for_selector("#index-view:not([hidden])")
 

@@ -225,6 +225,7 @@
     const article = articles[index];
     if (!article) { location.hash = "#index"; return; }
     $("article").innerHTML = article.detail;
+    for (const row of $("article").querySelectorAll("tr[data-item]")) row.tabIndex = 0;
     const order = articleOrder(), position = order.indexOf(index);
     const prev = position > 0 ? order[position - 1] : null;
     const next = position >= 0 && position < order.length - 1 ? order[position + 1] : null;
@@ -237,11 +238,17 @@
     heading.tabIndex = -1;
     heading.focus({ preventScroll: true });
   }
-  $("article").addEventListener("click", (event) => {
-    const row = event.target.closest("tr[data-item]");
-    if (!row) return;
+  function goToItem(row) { // an item of the table beside the text: its first highlighted segment
     const segment = $("article").querySelector(`mark[data-items~="${row.dataset.item}"]`);
     if (segment) { segment.scrollIntoView({ block: "center" }); segment.focus({ preventScroll: true }); }
+  }
+  $("article").addEventListener("click", (event) => {
+    const row = event.target.closest("tr[data-item]");
+    if (row) goToItem(row);
+  });
+  $("article").addEventListener("keydown", (event) => {
+    const row = event.target.closest("tr[data-item]");
+    if (row && (event.key === "Enter" || event.key === " ")) { event.preventDefault(); goToItem(row); }
   });
   function route() {
     const match = /^#article-(\d+)$/.exec(location.hash);

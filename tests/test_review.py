@@ -137,6 +137,14 @@ def test_page_is_offline_and_escapes_what_comes_from_the_web():
     assert "default-src 'none'" in page
 
 
+def test_only_web_addresses_become_links():
+    for url, linked in [("javascript:alert(1)", False), ("HTTPS://exemple.test/a", True)]:
+        record = ArticleRecord(source=Source(url=url), text="La mairie de Cholet a été piratée.")
+        root = lxml_html.fragment_fromstring(record._repr_html_())
+        assert [a.get("href") for a in root.iter("a")] == ([url] if linked else [])
+        assert url in root.text_content()
+
+
 def test_index_rows_one_per_incident_with_status():
     records = sample_records()
     rows = [row for index, record in enumerate(records) for row in record_rows(record, index)]

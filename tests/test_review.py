@@ -224,7 +224,7 @@ def test_run_writes_the_review_of_its_records(monkeypatch, tmp_path):
 def test_notebook_displays():
     record = hospital_record()
     shown = record._repr_html_()
-    assert shown.startswith('<div class="ie-review"><style>')
+    assert type(shown) is str and shown.startswith('<div class="ie-review"><style>')
     root = lxml_html.fragment_fromstring(shown)
     text_box = root.find_class("ie-text")[0]
     assert text_box.text_content() == record.text

@@ -98,9 +98,10 @@ def record_fragment(record: ArticleRecord, anchor: str = "0") -> str:
 
 def record_html(record: ArticleRecord) -> str:
     """A record for a notebook: the article view with its own styles, no script needed."""
-    return Markup('<div class="ie-review"><style>{}</style>{}</div>').format(
+    page = Markup('<div class="ie-review"><style>{}</style>{}</div>').format(
         Markup(asset("review.css")), Markup(record_fragment(record, anchor=str(id(record))))
     )
+    return str(page)  # a plain str: Markup would escape whatever a caller adds to it
 
 
 def incident_html(incident: Incident) -> str:

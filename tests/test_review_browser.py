@@ -165,7 +165,12 @@ def test_charts_are_drawn_from_the_incidents(review):
     assert page.locator("#chart-months svg rect").count() == len(stacks)
     sectors = {sector for row in incidents for sector in row["sectors"]}
     assert page.locator("#chart-sectors svg rect").count() == min(12, len(sectors)) > 0
-    assert page.locator("#chart-places svg rect").count() > 0
+    places = {place for row in incidents for place in row["places"]}
+    assert page.locator("#chart-places svg rect").count() == min(12, len(places)) > 0
+    regions = Counter(region for row in incidents for region in row["regions"])
+    assert page.locator("#chart-regions svg rect").count() == min(12, len(regions)) > 0
+    top_region, count = regions.most_common(1)[0]
+    assert page.locator("#chart-regions svg rect title").first.text_content() == f"{top_region}: {count}"
     page.select_option("#f-type", "ransomware")  # the charts follow the filters
     assert page.locator("#chart-months svg rect[data-type=ransomware]").count() == len(
         [key for key in stacks if key[1] == "ransomware"]

@@ -16,6 +16,7 @@ from markupsafe import Markup
 
 from ..models import ArticleRecord, Incident
 from .highlight import DENIED_COLOUR, FIELD_STYLES, field_css, highlight_text, incident_spans
+from .regions import regions_of
 
 INDEX_COLUMNS = (
     ("victims", "Victims"),
@@ -148,13 +149,14 @@ def _incident_cells(incident: Incident) -> dict[str, Any]:
         "types": unique(item.id for item in incident.attack_types),
         "sectors": unique(item.id for item in incident.sectors),
         "places": unique(item.name for item in incident.locations),
+        "regions": regions_of(item.name for item in incident.locations),
         "people": incident.people_affected.value if incident.people_affected else None,
     }
 
 
 def _empty_incident() -> dict[str, Any]:
     return {"incident": None, "victims": [], "attack_date": None, "types": [], "sectors": [], "places": [],
-            "people": None}  # fmt: skip
+            "regions": [], "people": None}  # fmt: skip
 
 
 def frame_rows(frame: Any) -> list[dict[str, Any]]:
@@ -189,6 +191,7 @@ def frame_rows(frame: Any) -> list[dict[str, Any]]:
                 "types": listed("attack_types"),
                 "sectors": listed("sectors"),
                 "places": listed("locations"),
+                "regions": regions_of(listed("locations")),
                 "people": scalar("people_affected"),
                 "status": "error" if errors else "none" if incident is None else "incident",
             }

@@ -18,7 +18,7 @@
   let haystacks = null; // folded search text per row, built on the first search only
   function haystack(index) {
     if (haystacks === null) {
-      haystacks = rows.map((row) => fold([row.victims.join(" "), row.title, row.site || "", row.places.join(" "),
+      haystacks = rows.map((row) => fold([row.victims.join(" "), row.title, row.site || "", row.places.join(" "), row.regions.join(" "),
         row.types.join(" "), row.sectors.join(" "), articles[row.article].text].join("\n")));
     }
     return haystacks[index];
@@ -160,7 +160,7 @@
     }
     const totals = all.map((month) => [...(counts.get(month) || new Map()).values()].reduce((a, b) => a + b, 0));
     const max = Math.max(...totals);
-    const width = 640, height = 260, left = 34, bottom = 46, top = 10;
+    const width = 960, height = 240, left = 34, bottom = 46, top = 10;
     const step = (width - left - 6) / all.length, barWidth = Math.max(2, step * 0.75);
     const scale = (height - bottom - top) / max;
     const element = svg(width, height, `Incidents per month by attack type, ${all[0]} to ${all[all.length - 1]}`);
@@ -196,12 +196,12 @@
   function barsChart(counts, label, colour) {
     const entries = [...counts.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).slice(0, 12);
     if (!entries.length) return null;
-    const max = entries[0][1], rowHeight = 22, left = 150, width = 480;
+    const max = entries[0][1], rowHeight = 22, left = 170, width = 480;
     const element = svg(width, entries.length * rowHeight + 6, label);
     entries.forEach(([name, count], index) => {
       const y = index * rowHeight + 3, length = ((width - left - 40) * count) / max;
       add(element, "text", { x: left - 6, y: y + 14, "text-anchor": "end", fill: "#222" },
-        name.length > 24 ? name.slice(0, 23) + "…" : name);
+        name.length > 26 ? name.slice(0, 25) + "…" : name);
       bar(element, { x: left, y, width: Math.max(1, length), height: rowHeight - 6, fill: colour }, `${name}: ${count}`);
       add(element, "text", { x: left + length + 4, y: y + 14, fill: "#222" }, String(count));
     });
@@ -216,6 +216,9 @@
     const [months, legend] = monthsChart(incidents);
     showChart("chart-months", months, legend);
     showChart("chart-sectors", barsChart(countBy(incidents, (row) => row.sectors), "Incidents by sector", "#3949ab"));
+    const unplaced = incidents.filter((row) => row.places.length && !row.regions.length).length;
+    showChart("chart-regions", barsChart(countBy(incidents, (row) => row.regions), "Incidents by victims' region", "#7b3294"),
+      unplaced ? `<p class="ie-meta">${unplaced} incident(s) whose places are in no known French region (abroad, small towns) are not drawn.</p>` : "");
     showChart("chart-places", barsChart(countBy(incidents, (row) => row.places), "Top victims' places", "#0b6e4f"));
   }
 

@@ -270,3 +270,11 @@ def test_article_view_says_which_rule_decided_it_is_an_incident():
     record = hospital_record().model_copy(update={"incident_rule": "incident.victim_cue"})
     root = lxml_html.fragment_fromstring(record._repr_html_())
     assert "decided by rule incident.victim_cue" in root.find_class("ie-meta")[0].text_content()
+
+
+def test_cli_review_to_an_unwritable_output_exits_2(tmp_path):
+    records = tmp_path / "records.jsonl"
+    records.write_text(record_json(hospital_record()) + "\n", encoding="utf-8")
+    result = CliRunner().invoke(app, ["review", str(records), "-o", str(tmp_path)])
+    assert result.exit_code == 2
+    assert "is a folder" in result.output

@@ -15,7 +15,7 @@ import jinja2
 from markupsafe import Markup
 
 from ..models import ArticleRecord, Incident
-from .highlight import DENIED_COLOUR, FIELD_STYLES, field_css, highlight_text, incident_spans
+from .highlight import FIELD_STYLES, field_css, highlight_text, incident_spans
 from .regions import regions_of
 
 INDEX_COLUMNS = (
@@ -91,7 +91,6 @@ def record_fragment(record: ArticleRecord, anchor: str = "0") -> str:
             article_status=article_status(record),
             incidents=incidents,
             fields=FIELD_STYLES,
-            denied_colour=DENIED_COLOUR,
             highlighted=Markup(highlight_text(record.text, all_spans)),
         )
     )
@@ -115,7 +114,6 @@ def incident_html(incident: Incident) -> str:
             status=incident_status(incident),
             spans=incident_spans(incident),
             fields=FIELD_STYLES,
-            denied_colour=DENIED_COLOUR,
         )
     )
 

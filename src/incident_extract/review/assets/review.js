@@ -107,6 +107,10 @@
       renderIndex();
     });
   });
+  document.querySelector("#index-table tbody").addEventListener("click", (event) => {
+    const row = event.target.closest("tr[data-article]"); // the whole row opens the article (phones)
+    if (row && !event.target.closest("a")) location.hash = `#article-${row.dataset.article}`;
+  });
   let searchTimer = null;
   filters.search.addEventListener("input", () => { clearTimeout(searchTimer); searchTimer = setTimeout(refresh, 150); });
   for (const name of ["type", "sector", "status", "from", "to"]) filters[name].addEventListener("change", refresh);

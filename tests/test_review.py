@@ -5,6 +5,7 @@ The browser tests (``test_review_browser.py``) check the same page as a person u
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 
@@ -278,3 +279,45 @@ def test_cli_review_to_an_unwritable_output_exits_2(tmp_path):
     result = CliRunner().invoke(app, ["review", str(records), "-o", str(tmp_path)])
     assert result.exit_code == 2
     assert "is a folder" in " ".join(result.output.split())
+
+
+def dated_records() -> list[ArticleRecord]:
+    """An attack on 5 October published in November, an article of 20 October, an undated one."""
+    attacked = hospital_record()
+    attacked = attacked.model_copy(
+        update={
+            "source": Source(path="attaque.txt", published="2024-11-02"),
+            "incidents": [
+                incident.model_copy(
+                    update={
+                        "attack_date": incident.attack_date.model_copy(update={"value": dt.date(2024, 10, 5)})
+                    }
+                )
+                if incident.attack_date
+                else incident
+                for incident in attacked.incidents
+            ],
+        }
+    )
+    advice = ArticleRecord(source=Source(path="conseils.txt", published="2024-10-20"), text="Des conseils.")
+    undated = ArticleRecord(source=Source(path="sans-date.txt"), text="Un article sans date.")
+    return [attacked, advice, undated]
+
+
+@pytest.mark.parametrize(
+    ("since", "until", "kept"),
+    [
+        (None, None, ["attaque.txt", "conseils.txt", "sans-date.txt"]),
+        ("2024-10-01", "2024-10-31", ["attaque.txt", "conseils.txt"]),  # attack date, not publication
+        ("2024-11-01", None, []),
+        (None, "2024-10-10", ["attaque.txt"]),
+    ],
+)
+def test_review_of_a_period(tmp_path, since, until, kept):
+    records = tmp_path / "records.jsonl"
+    records.write_text("".join(record_json(record) + "\n" for record in dated_records()), encoding="utf-8")
+    options = [*(["--since", since] if since else []), *(["--until", until] if until else [])]
+    result = CliRunner().invoke(app, ["review", str(records), "-o", str(tmp_path / "r.html"), *options])
+    assert result.exit_code == 0, result.output
+    data = page_data((tmp_path / "r.html").read_text(encoding="utf-8"))
+    assert sorted({row["title"] for row in data["rows"]}) == sorted(kept)

@@ -6,6 +6,7 @@ articles failed: their lines carry ``errors``), 2 with a one-line message when i
 
 from __future__ import annotations
 
+import datetime as dt
 import itertools
 import logging
 import time
@@ -33,7 +34,7 @@ from .nlp.pipeline import load_pipeline, save_pipeline
 from .outputs import DEFAULT_TLP, OutputFormat, check_output, resolve_format, write_records
 from .outputs.datasette import datasette_metadata_yaml
 from .records import extract_many
-from .review import read_review_input, write_review
+from .review import in_period, read_review_input, write_review
 from .settings import DEFAULT_SETTINGS
 from .sources import check_inputs, iter_paths, read_input_list, read_path, unsupported_files
 from .store import check_writable
@@ -233,10 +234,23 @@ def review_command(
         "review.html"
     ),
     title: Annotated[str | None, typer.Option(help="Page title (default: the records file's name).")] = None,
+    since: Annotated[
+        dt.datetime | None,
+        typer.Option(
+            formats=["%Y-%m-%d"], help="Only articles whose attack (else publication) date is on or after."
+        ),
+    ] = None,
+    until: Annotated[
+        dt.datetime | None,
+        typer.Option(
+            formats=["%Y-%m-%d"], help="Only articles whose attack (else publication) date is on or before."
+        ),
+    ] = None,
 ) -> None:
     """Write one offline HTML page to check records: index, charts, evidence highlighted in each text."""
     try:
         loaded, problems = read_review_input(records)
+        loaded = list(in_period(loaded, since and since.date(), until and until.date()))
         summary = write_review(
             loaded, output, title=title or f"Incident review: {records.name}", load_errors=problems
         )

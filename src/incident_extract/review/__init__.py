@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from ..models import ArticleRecord
-from .page import ReviewSummary, read_review_input, review_html, write_review
+from .page import ReviewSummary, in_period, read_review_input, review_html, write_review
 from .render import frame_rows, incident_html, index_html, record_html, record_rows
 
 
@@ -55,6 +55,7 @@ __all__ = [
     "RecordsIndex",
     "ReviewSummary",
     "display_records",
+    "in_period",
     "incident_html",
     "read_review_input",
     "record_html",

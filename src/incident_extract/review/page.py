@@ -111,6 +111,24 @@ def _script_json(data: object) -> str:
     return json.dumps(data, ensure_ascii=False, separators=(",", ":")).replace("<", "\\u003c")
 
 
+def in_period(
+    records: Iterable[ArticleRecord], since: dt.date | None = None, until: dt.date | None = None
+) -> Iterator[ArticleRecord]:
+    """The records with an attack date or, when none, a publication date between the bounds.
+
+    An article without any date is left out once a bound is given: the period cannot say it is in.
+    """
+    for record in records:
+        dates = [incident.attack_date.value for incident in record.incidents if incident.attack_date]
+        if not dates and record.source.published:
+            dates = [record.source.published]
+        unbounded = since is None and until is None
+        if unbounded or any(
+            (since is None or since <= day) and (until is None or day <= until) for day in dates
+        ):
+            yield record
+
+
 def read_review_input(path: str | Path) -> tuple[list[ArticleRecord], list[str]]:
     """Records from a JSONL file or a SQLite store (or a CSV pair), and why any line was not read.
 

@@ -209,7 +209,7 @@ def test_cli_review_bad_input_exits_2(tmp_path, name, content, message):
 def test_run_writes_the_review_of_its_records(monkeypatch, tmp_path):
     monkeypatch.setattr("incident_extract.cli.load_pipeline", lambda name: object())
     monkeypatch.setattr(
-        "incident_extract.cli.extract_many", lambda raws, nlp, settings: iter(sample_records())
+        "incident_extract.cli.extract_many", lambda raws, nlp, settings, **_: iter(sample_records())
     )
     folder = tmp_path / "articles"
     folder.mkdir()

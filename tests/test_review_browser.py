@@ -1,7 +1,7 @@
 """The review of the dev corpus in a real browser: Debian's chromium driven by Playwright.
 
 Skipped, with the reason in pytest's summary, when ``/usr/bin/chromium`` is absent (``.ci/run``
-installs it; ``make test`` says so). Playwright never downloads a browser here.
+installs it; ``make test`` says so). Playwright (its Python package) never downloads a browser here.
 """
 
 from __future__ import annotations
@@ -30,15 +30,30 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-backg
                  "--disable-component-update", "--disable-sync", "--no-first-run"]  # fmt: skip
 
 
-@pytest.fixture(scope="session")
-def browser_type_launch_args():
-    """pytest-playwright's launch options: the system chromium, headless, no call home."""
-    if not CHROMIUM.exists() and not shutil.which("chromium"):
+@pytest.fixture(scope="module")
+def chromium():
+    """Debian's chromium, headless and kept from calling home, for this module only.
+
+    Module-scoped on purpose: Playwright's sync API runs an event loop in the main thread while
+    it is started, and later tests (datasette's) need ``asyncio.run`` there.
+    """
+    executable = CHROMIUM if CHROMIUM.exists() else shutil.which("chromium")
+    if not executable:
         pytest.skip(f"{CHROMIUM} is absent: browser tests skipped (apt-get install chromium)")
-    return {
-        "executable_path": str(CHROMIUM if CHROMIUM.exists() else shutil.which("chromium")),
-        "args": CHROMIUM_ARGS,
-    }
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(executable), args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(chromium):
+    """A fresh browser context (no shared history or storage) and its page, per test."""
+    context = chromium.new_context(viewport={"width": 1280, "height": 900})
+    yield context.new_page()
+    context.close()
 
 
 @pytest.fixture(scope="module")

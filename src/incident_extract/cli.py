@@ -6,6 +6,7 @@ articles failed: their lines carry ``errors``), 2 with a one-line message when i
 
 from __future__ import annotations
 
+import datetime as dt
 import itertools
 import logging
 import time
@@ -28,12 +29,15 @@ from . import __version__
 from .batch import BatchEvent, BatchSummary, run_batch_file
 from .errors import IncidentExtractError, InputError
 from .fetch import Fetcher, FetchSettings
+from .models import ArticleRecord
 from .nlp.pipeline import load_pipeline, save_pipeline
 from .outputs import DEFAULT_TLP, OutputFormat, check_output, resolve_format, write_records
 from .outputs.datasette import datasette_metadata_yaml
 from .records import extract_many
+from .review import in_period, read_review_input, write_review
 from .settings import DEFAULT_SETTINGS
 from .sources import check_inputs, iter_paths, read_input_list, read_path, unsupported_files
+from .store import check_writable
 from .web import read_urls
 
 app = typer.Typer(
@@ -121,6 +125,12 @@ def run(
             "--verbose", "-v", help="Name every failed input in the summary, not only the first ten."
         ),
     ] = False,
+    review: Annotated[
+        Path | None,
+        typer.Option(
+            "--review", help="Also write an HTML review of this run's records (see the review command)."
+        ),
+    ] = None,
 ) -> None:
     """Extract incidents from articles, pages and feeds; write one record per article
     (JSONL, CSV, SQLite, STIX or MISP)."""
@@ -138,6 +148,8 @@ def run(
         check_inputs(paths_given)
         output_format = resolve_format(output, format)
         written = check_output(output, output_format, csv_delimiter=csv_delimiter, tlp=tlp)
+        if review is not None:
+            check_writable(review)
         paths = list(iter_paths(paths_given))
         skipped = unsupported_files(paths_given)
         nlp = load_pipeline(settings.model)
@@ -163,12 +175,15 @@ def run(
     ) as bar:
         task = bar.add_task("extracting", total=len(paths) + len(urls))
         seen_paths: set[str] = set()
+        reviewed: list[ArticleRecord] = []
         try:
             records = extract_many(raws, nlp=nlp, settings=settings, progress=False)
             for record in write_records(
                 records, output, output_format, excel=excel, csv_delimiter=csv_delimiter, tlp=tlp
             ):
                 articles += 1
+                if review is not None:
+                    reviewed.append(record)
                 incidents += len(record.incidents)
                 if record.errors:
                     source = record.source
@@ -183,6 +198,8 @@ def run(
         finally:
             if fetcher:
                 fetcher.close()
+    if review is not None:
+        written.append(write_review(reviewed, review, title=f"Incident review: {', '.join(items)}").path)
     seconds = time.perf_counter() - started
     err.print(
         f"{articles} articles, {incidents} incidents, {len(failures)} errors, {seconds:.1f} s; "
@@ -206,6 +223,47 @@ def failure_lines(failures: list[tuple[str, str]], skipped: list[Path], *, verbo
         more = f" and {len(skipped) - limit} more" if limit is not None and len(skipped) > limit else ""
         lines.append(f"unsupported files skipped ({len(skipped)}): {names}{more}")
     return "".join(line + "\n" for line in lines)
+
+
+@app.command("review")
+def review_command(
+    records: Annotated[
+        Path, typer.Argument(help="Records to review: a .jsonl file or a SQLite store (.sqlite, .db).")
+    ],
+    output: Annotated[Path, typer.Option("--output", "-o", help="The HTML file to write.")] = Path(
+        "review.html"
+    ),
+    title: Annotated[str | None, typer.Option(help="Page title (default: the records file's name).")] = None,
+    since: Annotated[
+        dt.datetime | None,
+        typer.Option(
+            formats=["%Y-%m-%d"], help="Only articles whose attack (else publication) date is on or after."
+        ),
+    ] = None,
+    until: Annotated[
+        dt.datetime | None,
+        typer.Option(
+            formats=["%Y-%m-%d"], help="Only articles whose attack (else publication) date is on or before."
+        ),
+    ] = None,
+) -> None:
+    """Write one offline HTML page to check records: index, charts, evidence highlighted in each text."""
+    try:
+        loaded, problems = read_review_input(records)
+        loaded = list(in_period(loaded, since and since.date(), until and until.date()))
+        summary = write_review(
+            loaded, output, title=title or f"Incident review: {records.name}", load_errors=problems
+        )
+    except (IncidentExtractError, OSError, ValueError) as exc:
+        err.print(f"[red]error:[/red] {exc}")
+        raise typer.Exit(code=2) from exc
+    for problem in problems:
+        err.print(f"[yellow]skipped[/yellow] {records}: {problem}")
+    err.print(
+        f"{summary.articles} articles, {summary.incidents} incidents, {summary.errors} with errors"
+        + (f", {summary.unreadable} unreadable lines" if summary.unreadable else "")
+        + f"; wrote {summary.path}"
+    )
 
 
 @app.command()

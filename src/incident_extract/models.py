@@ -204,6 +204,12 @@ class Incident(Strict):
     people_affected: PeopleAffected | None = None
     denied: list[DeniedItem] = []
 
+    def _repr_html_(self) -> str:
+        """Notebooks: the items with status, rule and evidence, one colour per field."""
+        from .review import incident_html
+
+        return incident_html(self)
+
 
 class Source(Strict):
     path: str | None = None
@@ -235,6 +241,12 @@ class ArticleRecord(Strict):
                 if self.text[evidence.start : evidence.end] != evidence.text:
                     raise ValueError(f"evidence {evidence.text!r} does not point into the text")
         return self
+
+    def _repr_html_(self) -> str:
+        """Notebooks: the text with every evidence span highlighted, and the items of each incident."""
+        from .review import record_html
+
+        return record_html(self)
 
 
 def _evidences(incident: Incident):

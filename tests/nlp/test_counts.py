@@ -49,6 +49,10 @@ def test_parse_number(number, scale, value):
         ("Le groupe emploie 3 000 salariés.", "base"),
         ("L'association accompagne près de 900 familles chaque année.", "base"),
         ("Au moins 23 donateurs ont effectué un virement vers le faux compte.", "affected"),
+        # the data of a size noun's people: they were hit
+        ("Le fichier contient les coordonnées bancaires de 48.512 salariés du groupe.", "affected"),
+        ("Les 140 employés sont dans l'impossibilité de travailler depuis lundi.", "affected"),
+        ("L'usine compte 140 employés.", "base"),
     ],
 )
 def test_count_kinds(run_blank, text, kind):

@@ -258,6 +258,8 @@ class CountFinder:
                 return "earlier"
         if self.base.search(before[-45:]):
             return "base"
+        if DATA_OF.search(before):
+            return "affected"  # « les coordonnées bancaires de 1.996.026 salariés »: their data were hit
         noun = fold(text_of(doc)[span.start_char : span.end_char].split()[-1])
         if self.base.fullmatch(noun):
             # « commune de 52 habitants », « (21 000 salariés) »: a size, unless a cue follows at once
@@ -268,6 +270,10 @@ class CountFinder:
         return "base"
 
 
+DATA_OF = re.compile(
+    r"(?:donnees|informations|coordonnees|dossiers|fichiers|identifiants|numeros|adresses)"
+    r"(?:\s+[\w'-]+){0,3}\s+(?:de|des|d')\s*(?:plus\s+de\s+|pres\s+de\s+|quelque\s+)?$"
+)
 PLUPERFECT = re.compile(r"(?<![\w-])(?:avait|avaient)\s+(?:deja\s+)?ete(?![\w-])")
 PAST_TENSE = re.compile(
     r"(?<![\w-])(?:a|ont|avait|avaient|aurait|auraient|est|sont|était|étaient|fut|furent|eu|été|subi|reçu|"

@@ -54,6 +54,8 @@ def test_spellings_of_one_victim_match(a, b):
         ("clinique de l'Anjou", "ville d'Angers"),
         ("Bouygues Telecom", "Free"),
         ("CHU", "CHSF"),
+        ("Fédération française de voile", "Fédération française de tir"),
+        ("Fédération française", "Fédération française de tir"),  # names no one
     ],
 )
 def test_different_victims_do_not_match(a, b):
@@ -89,6 +91,15 @@ def test_an_article_recalling_another_attack_is_not_merged_with_it():
         "La clinique du Ponant, à Brest, a subi une cyberattaque. La mairie de Plougastel avait été visée avant elle.",
     )
     assert not linked(first, other)
+
+
+def test_an_incident_without_a_named_victim_joins_the_victim_its_lead_names():
+    first = incident("a", ["mairie de Plougastel"], FIRST, day="2024-03-09")
+    lead = "Plougastel : trois semaines après l'attaque, les services reprennent peu à peu."
+    assert linked(first, incident("b", [], lead, published="2024-03-30"))
+    later = "Les services reprennent peu à peu. " * 10 + "La mairie de Plougastel remercie ses agents."
+    assert not linked(first, incident("c", [], later, published="2024-03-30"))  # not in the lead
+    assert not linked(first, incident("d", [], lead, published="2025-03-30"))  # another year
 
 
 def test_a_syndicated_copy_is_linked_whatever_was_extracted():
@@ -152,4 +163,5 @@ def test_pairwise_precision_and_recall_on_the_clusters_corpus(nlp, capsys):
             f"({recall_extracted:.3f} over the {len(with_incident)}/{len(gold)} articles with an extracted incident)"
         )
     assert precision >= 0.95
-    assert recall_extracted >= 0.80
+    assert recall_extracted >= 0.85
+    assert recall >= 0.80  # the 0.85 target needs an incident record for every article (measured 0.833)

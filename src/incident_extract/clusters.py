@@ -11,7 +11,9 @@ incidents are linked when
   hyphens, articles; generic heads such as « ville de » or « centre hospitalier » set aside;
   near spellings by rapidfuzz; acronyms), their dates (attack date, else publication date)
   are at most :data:`WINDOW_DAYS` apart when both are known, **and** either these dates are
-  within :data:`SAME_WEEK_DAYS` or each article names or mentions the other's main victim.
+  within :data:`SAME_WEEK_DAYS` or each article names or mentions the other's main victim; or
+* one incident has no named victim and its headline or lead names the other's main victim,
+  dates within the window.
 
 The mutual mention keeps apart an article about another victim that recalls this attack
 (« après la ville d'Angers, une clinique de l'Anjou... »), the window the same firm hit again
@@ -39,36 +41,20 @@ WINDOW_DAYS = 120
 victim hit again comes a year or more later."""
 SAME_WEEK_DAYS = 7
 """Dates this close, with a victim named in both, are enough: no need for the mutual mention."""
+LEAD_CHARS = 200
+"""An incident with no named victim joins the cluster whose main victim its headline or lead names."""
 DUPLICATE_BITS = 4
 """Simhash distance under which two texts are copies of one another (64 bits)."""
 NEAR_SPELLING = 90
 """rapidfuzz ratio (0-100) above which two folded names are spellings of one name."""
 
-STOPWORDS = frozenset(
-    [
-        "a",
-        "au",
-        "aux",
-        "d",
-        "de",
-        "des",
-        "du",
-        "en",
-        "et",
-        "l",
-        "la",
-        "le",
-        "les",
-        "of",
-        "the",
-        "sa",
-        "son",
-        "ses",
-        "sur",
-        "un",
-        "une",
-    ]
-)
+STOPWORDS = frozenset([
+    "a", "au", "aux", "d", "de", "des", "du", "en", "et", "l", "la", "le", "les", "of", "the", "sa", "son",
+    "ses", "sur", "un", "une",
+    # adjectives that name no one: « Fédération française de tir » is « tir »
+    "francais", "francaise", "national", "nationale", "regional", "regionale", "departemental",
+    "departementale", "municipal", "municipale", "public", "publique", "general", "generale",
+])  # fmt: skip
 INSTITUTION_KINDS: dict[str, tuple[str, ...]] = {
     "health": ("centre hospitalier universitaire", "centre hospitalier", "hopital", "hopitaux", "chu",
                "ch", "clinique", "ehpad", "groupe hospitalier", "centre de sante", "laboratoire"),
@@ -77,6 +63,7 @@ INSTITUTION_KINDS: dict[str, tuple[str, ...]] = {
                          "departement", "conseil departemental", "region", "conseil regional",
                          "administration", "services informatiques", "prefecture"),
     "education": ("universite", "ecole", "lycee", "college", "academie", "institut"),
+    "association": ("federation", "association", "syndicat", "club", "ordre", "fondation"),
     "company": ("groupe", "societe", "entreprise", "banque", "mutuelle", "assureur", "operateur",
                 "cabinet", "tiers payant", "plateforme", "editeur", "journal", "quotidien"),
 }  # fmt: skip
@@ -176,6 +163,13 @@ class ArticleIncident:
         return " ".join(w for w in re.split(r"[^\w]+", fold(f"{self.title or ''}\n{self.text}")) if w)
 
     @cached_property
+    def folded_lead(self) -> str:
+        """Title and first :data:`LEAD_CHARS` characters of the text, folded."""
+        return " ".join(
+            w for w in re.split(r"[^\w]+", fold(f"{self.title or ''}\n{self.text[:LEAD_CHARS]}")) if w
+        )
+
+    @cached_property
     def simhash(self) -> Simhash:
         return Simhash(self.text)
 
@@ -231,10 +225,11 @@ def linked(a: ArticleIncident, b: ArticleIncident) -> bool:
         return False  # two incidents of one article are two incidents
     if a.simhash.similarity(b.simhash) >= 1 - DUPLICATE_BITS / 64:
         return True
-    if not a.names or not b.names:
-        return False
     if a.day and b.day and abs((a.day - b.day).days) > WINDOW_DAYS:
         return False
+    if not a.names or not b.names:  # an incident whose victim went unnamed: its lead names it
+        named, unnamed = (a, b) if a.names else (b, a)
+        return bool(named.names) and named.names[0].mentioned_in(unnamed.folded_lead)
     a_names_b = any(a.names[0].matches(n) for n in b.names)
     b_names_a = any(b.names[0].matches(n) for n in a.names)
     if not (a_names_b or b_names_a):

@@ -102,6 +102,17 @@ def test_an_incident_without_a_named_victim_joins_the_victim_its_lead_names():
     assert not linked(first, incident("d", [], lead, published="2025-03-30"))  # another year
 
 
+def test_a_town_is_recognised_by_its_demonym_in_an_unnamed_victims_lead():
+    first = incident(
+        "a", ["Ville de Brest"], "La ville de Brest victime d'une cyberattaque.", day="2024-03-09"
+    )
+    lead = "L'administration brestoise ne peut plus délivrer d'actes d'état civil depuis lundi."
+    assert linked(first, incident("b", [], lead, published="2024-03-12"))
+    noisy = incident("c", ["université victime d'une"], "L'université victime d'une cyberattaque.")
+    scam = "Les victimes d'un faux conseiller bancaire ont perdu plusieurs milliers d'euros."
+    assert not linked(noisy, incident("d", [], scam))  # « victime » names no one
+
+
 def test_a_syndicated_copy_is_linked_whatever_was_extracted():
     text = FIRST + " Les services à l'accueil fonctionnent en mode dégradé, précise la municipalité. " * 3
     assert linked(incident("a", [], text), incident("b", ["Plougastel"], text))
@@ -122,6 +133,21 @@ def test_clusters_are_transitive_and_keyed_by_their_first_member():
     assert plougastel.earliest_date == dt.date(2024, 3, 9)
     assert plougastel.sources == ["https://presse.exemple/a", "https://presse.exemple/c"]
     assert plougastel.victim == "mairie de Plougastel"
+
+
+def test_two_incidents_of_one_article_never_share_a_cluster():
+    roundup = "Les opérateurs de tiers payant Viamédis et Almérys ont été piratés : les données de millions d'assurés exposées."
+    both = [
+        ArticleIncident("r#0", "r", 0, ["Almérys"], None, None, roundup),
+        ArticleIncident("r#1", "r", 1, ["Viamédis"], None, None, roundup),
+    ]
+    follow_up = incident(
+        "f",
+        ["tiers payant Viamedis", "Almérys"],
+        "Le tiers payant Viamedis, piraté, porte plainte ; Almérys aussi.",
+    )
+    groups = cluster_incidents([*both, follow_up])
+    assert [[m.key for m in group.members] for group in groups] == [["r#0"], ["r#1", "f#0"]]
 
 
 def pairwise(predicted: dict[str, str], gold: dict[str, str]) -> tuple[float, float]:
@@ -163,5 +189,4 @@ def test_pairwise_precision_and_recall_on_the_clusters_corpus(nlp, capsys):
             f"({recall_extracted:.3f} over the {len(with_incident)}/{len(gold)} articles with an extracted incident)"
         )
     assert precision >= 0.95
-    assert recall_extracted >= 0.85
-    assert recall >= 0.80  # the 0.85 target needs an incident record for every article (measured 0.833)
+    assert recall >= 0.85

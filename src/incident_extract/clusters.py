@@ -12,8 +12,9 @@ incidents are linked when
   near spellings by rapidfuzz; acronyms), their dates (attack date, else publication date)
   are at most :data:`WINDOW_DAYS` apart when both are known, **and** either these dates are
   within :data:`SAME_WEEK_DAYS` or each article names or mentions the other's main victim; or
-* one incident has no named victim and its headline or lead names the other's main victim,
-  dates within the window.
+* one incident has no named victim and its headline or lead names the other's main victim
+  (a one-word place name also by its demonym: « l'administration liégeoise »), dates within
+  the window.
 
 The mutual mention keeps apart an article about another victim that recalls this attack
 (« après la ville d'Angers, une clinique de l'Anjou... »), the window the same firm hit again
@@ -99,6 +100,11 @@ class VictimName:
         return cls(name, kind, core, acronym)
 
     @property
+    def proper(self) -> bool:
+        """Is the core a capitalised word of the name (a place or a firm, not « victime »)?"""
+        return any(fold(word) == self.core and word[:1].isupper() for word in re.split(r"[^\w]+", self.text))
+
+    @property
     def initials(self) -> str:
         words = [w for w in re.split(r"[^\w]+", fold(self.text)) if w and w not in STOPWORDS]
         return "".join(w[0] for w in words).upper()
@@ -124,7 +130,11 @@ class VictimName:
             min(len(self.core), len(other.core)) >= 5 and fuzz.ratio(self.core, other.core) >= NEAR_SPELLING
         )
 
-    def mentioned_in(self, folded_text: str) -> bool:
+    def mentioned_in(self, folded_text: str, *, demonym: bool = False) -> bool:
+        """Is the name (its core, or its acronym) in this folded text? With ``demonym``, a
+        one-word place name also counts as the start of a word (« Liège » in « liégeoise »)."""
+        if demonym and " " not in self.core and len(self.core) >= 4 and self.proper:
+            return re.search(rf"(?<!\w){re.escape(self.core)}", folded_text) is not None
         if self.acronym:
             return re.search(rf"(?<!\w){self.acronym.lower()}(?!\w)", folded_text) is not None
         return (
@@ -219,31 +229,53 @@ def _unique(values: Iterable[str]) -> list[str]:
     return list(dict.fromkeys(v for v in values if v))
 
 
-def linked(a: ArticleIncident, b: ArticleIncident) -> bool:
-    """Do these two article incidents report the same incident? (see the module docstring)"""
+def link_strength(a: ArticleIncident, b: ArticleIncident) -> int:
+    """How surely two article incidents report the same incident (see the module docstring):
+    0 not linked, 1 through a secondary victim or an unnamed one, 2 main victims alike,
+    3 copies of one text."""
     if a.article_key == b.article_key:
-        return False  # two incidents of one article are two incidents
+        return 0  # two incidents of one article are two incidents
     if a.simhash.similarity(b.simhash) >= 1 - DUPLICATE_BITS / 64:
-        return True
+        return 3
     if a.day and b.day and abs((a.day - b.day).days) > WINDOW_DAYS:
-        return False
+        return 0
     if not a.names or not b.names:  # an incident whose victim went unnamed: its lead names it
         named, unnamed = (a, b) if a.names else (b, a)
-        return bool(named.names) and named.names[0].mentioned_in(unnamed.folded_lead)
+        return int(bool(named.names) and named.names[0].mentioned_in(unnamed.folded_lead, demonym=True))
     a_names_b = any(a.names[0].matches(n) for n in b.names)
     b_names_a = any(b.names[0].matches(n) for n in a.names)
     if not (a_names_b or b_names_a):
-        return False
+        return 0
+    strength = 2 if a.names[0].matches(b.names[0]) else 1
     if a.day and b.day and abs((a.day - b.day).days) <= SAME_WEEK_DAYS:
-        return True
-    return (a_names_b or a.names[0].mentioned_in(b.folded_text)) and (
+        return strength
+    mutual = (a_names_b or a.names[0].mentioned_in(b.folded_text)) and (
         b_names_a or b.names[0].mentioned_in(a.folded_text)
     )
+    return strength if mutual else 0
+
+
+def linked(a: ArticleIncident, b: ArticleIncident) -> bool:
+    """Do these two article incidents report the same incident?"""
+    return link_strength(a, b) > 0
 
 
 def cluster_incidents(incidents: Sequence[ArticleIncident]) -> list[Cluster]:
-    """Group article incidents (union-find over :func:`linked` pairs); clusters in order of first member."""
+    """Group article incidents; clusters in order of their first member.
+
+    Links are merged strongest first (copies, then main victims alike, then the others), and
+    never into a cluster that already holds another incident of the same article: an article
+    that reports two incidents (« Viamedis and Almerys ») keeps them apart, each joining the
+    cluster its main victim names.
+    """
+    links = []
+    for i in range(len(incidents)):
+        for j in range(i + 1, len(incidents)):
+            strength = link_strength(incidents[i], incidents[j])
+            if strength:
+                links.append((-strength, i, j))
     parent = list(range(len(incidents)))
+    articles = [{incident.article_key} for incident in incidents]
 
     def root(i: int) -> int:
         while parent[i] != i:
@@ -251,10 +283,11 @@ def cluster_incidents(incidents: Sequence[ArticleIncident]) -> list[Cluster]:
             i = parent[i]
         return i
 
-    for i in range(len(incidents)):
-        for j in range(i + 1, len(incidents)):
-            if root(i) != root(j) and linked(incidents[i], incidents[j]):
-                parent[max(root(i), root(j))] = min(root(i), root(j))
+    for _, i, j in sorted(links):
+        first, second = sorted((root(i), root(j)))
+        if first != second and not articles[first] & articles[second]:
+            parent[second] = first
+            articles[first] |= articles[second]
     groups: dict[int, list[ArticleIncident]] = {}
     for i, incident in enumerate(incidents):
         groups.setdefault(root(i), []).append(incident)

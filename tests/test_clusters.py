@@ -8,7 +8,14 @@ import json
 
 import pytest
 
-from incident_extract.clusters import ArticleIncident, VictimName, cluster, cluster_incidents, linked
+from incident_extract.clusters import (
+    ArticleIncident,
+    VictimName,
+    candidate_pairs,
+    cluster,
+    cluster_incidents,
+    linked,
+)
 from incident_extract.models import ArticleRecord
 
 from .conftest import SHARED
@@ -148,6 +155,32 @@ def test_two_incidents_of_one_article_never_share_a_cluster():
     )
     groups = cluster_incidents([*both, follow_up])
     assert [[m.key for m in group.members] for group in groups] == [["r#0"], ["r#1", "f#0"]]
+
+
+def test_candidate_pairs_hold_every_linked_pair_and_few_others():
+    text = FIRST + " Les services à l'accueil fonctionnent en mode dégradé, précise la municipalité. " * 3
+    members = [
+        incident("a", ["mairie de Plougastel"], FIRST, day="2024-03-09"),
+        incident("b", ["commune de Plougastel", "agents"], FOLLOW_UP, published="2024-03-30"),
+        incident("c", [], "Plougastel : les services reprennent peu à peu.", published="2024-03-30"),
+        incident("d", ["CHSF"], "Le CHSF visé par un rançongiciel."),
+        incident(
+            "e", ["Centre hospitalier Sud Francilien"], "Le Centre hospitalier Sud Francilien rançonné."
+        ),
+        incident("f", ["Desjardin"], "Fuite chez Desjardin."),
+        incident("g", ["Mouvement Desjardins"], "Desjardins : des données de membres volées."),
+        incident("h", [], text),
+        incident("i", ["Plougastel"], text),
+        incident("j", ["clinique du Ponant"], "La clinique du Ponant visée par une cyberattaque."),
+        incident("k", ["Ville de Brest"], "La ville de Brest victime d'une cyberattaque."),
+        incident("l", [], "L'administration brestoise ne peut plus délivrer d'actes d'état civil."),
+    ]
+    linked_pairs = {
+        (i, j) for i, j in itertools.combinations(range(len(members)), 2) if linked(members[i], members[j])
+    }
+    candidates = candidate_pairs(members)
+    assert linked_pairs <= candidates
+    assert len(linked_pairs) >= 8 and len(candidates) < len(members) * (len(members) - 1) // 2
 
 
 def pairwise(predicted: dict[str, str], gold: dict[str, str]) -> tuple[float, float]:

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -269,11 +270,10 @@ def cluster_incidents(incidents: Sequence[ArticleIncident]) -> list[Cluster]:
     cluster its main victim names.
     """
     links = []
-    for i in range(len(incidents)):
-        for j in range(i + 1, len(incidents)):
-            strength = link_strength(incidents[i], incidents[j])
-            if strength:
-                links.append((-strength, i, j))
+    for i, j in candidate_pairs(incidents):
+        strength = link_strength(incidents[i], incidents[j])
+        if strength:
+            links.append((-strength, i, j))
     parent = list(range(len(incidents)))
     articles = [{incident.article_key} for incident in incidents]
 
@@ -292,6 +292,51 @@ def cluster_incidents(incidents: Sequence[ArticleIncident]) -> list[Cluster]:
     for i, incident in enumerate(incidents):
         groups.setdefault(root(i), []).append(incident)
     return [Cluster(min(m.key for m in members), members) for members in groups.values()]
+
+
+def candidate_pairs(incidents: Sequence[ArticleIncident]) -> set[tuple[int, int]]:
+    """The pairs (i < j) that :func:`link_strength` may link, without comparing every pair.
+
+    A store grows every night; comparing all pairs would cost n². Two incidents can only be
+    linked when they share a victim-name key (the first 4 letters of a word of a name's core, an
+    acronym or a name's initials: near spellings keep their start), when a 13-bit band of their
+    simhashes is equal (4 differing bits over 5 bands leave one band whole), or when one has no
+    named victim and its lead holds the key of the other's main victim.
+    """
+    by_key: dict[tuple[str, str], list[int]] = defaultdict(list)
+    main_keys: dict[str, list[int]] = defaultdict(list)
+    unnamed = []
+    for index, incident in enumerate(incidents):
+        for band in range(5):
+            by_key["band", str(band << 16 | (incident.simhash.hash >> (13 * band)) & 0x1FFF)].append(index)
+        if not incident.names:
+            unnamed.append(index)
+            continue
+        for name in incident.names:
+            for key in _name_keys(name):
+                by_key["name", key].append(index)
+        main = incident.names[0]
+        if main.acronym:
+            main_keys[main.acronym.lower()[:4]].append(index)
+        elif main.core:
+            main_keys[main.core.split()[0][:4]].append(index)
+    pairs = set()
+    for members in by_key.values():
+        for position, i in enumerate(members):
+            pairs.update((min(i, j), max(i, j)) for j in members[position + 1 :] if i != j)
+    for i in unnamed:
+        for prefix in {word[:4] for word in incidents[i].folded_lead.split()}:
+            pairs.update((min(i, j), max(i, j)) for j in main_keys.get(prefix, ()))
+    return pairs
+
+
+def _name_keys(name: VictimName) -> set[str]:
+    keys = {word[:4] for word in name.core.split()}
+    if name.acronym:
+        keys.add(name.acronym.lower())
+    elif len(name.initials) >= 2:
+        keys.add(name.initials.lower())
+    return keys
 
 
 def article_incidents(record: ArticleRecord, article_key: str | None = None) -> list[ArticleIncident]:

@@ -135,7 +135,8 @@ def incidents_case(nlp, work: Path) -> dict:
     settings = DEFAULT_SETTINGS.model_copy(update={"relevance_filter": True})
     files_jsonl = work / "files.jsonl"
     for _ in write_jsonl(
-        extract_many(read_inputs([articles], settings), nlp=nlp, settings=settings), files_jsonl
+        extract_many(read_inputs([articles], settings), nlp=nlp, settings=settings, progress=False),
+        files_jsonl,
     ):
         pass
     html, files = score(gold, site_jsonl), score(gold, files_jsonl)
@@ -197,7 +198,9 @@ def general_case(nlp, work: Path) -> dict:
     raw_seconds = time.perf_counter() - started
     with_filter = DEFAULT_SETTINGS.model_copy(update={"relevance_filter": True})
     started = time.perf_counter()
-    for _ in extract_many((RawArticle(text=text) for text in texts), nlp=nlp, settings=with_filter):
+    for _ in extract_many(
+        (RawArticle(text=text) for text in texts), nlp=nlp, settings=with_filter, progress=False
+    ):
         pass
     project_seconds = time.perf_counter() - started
     # the same on the off-topic pages alone: a general feed with (nearly) no incident
@@ -207,7 +210,9 @@ def general_case(nlp, work: Path) -> dict:
         pass
     raw_alone = time.perf_counter() - started
     started = time.perf_counter()
-    for _ in extract_many((RawArticle(text=text) for text in alone), nlp=nlp, settings=with_filter):
+    for _ in extract_many(
+        (RawArticle(text=text) for text in alone), nlp=nlp, settings=with_filter, progress=False
+    ):
         pass
     project_alone = time.perf_counter() - started
     share = skipped_off_topic / len(off_topic)

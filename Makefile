@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 SHARED ?= ../shared
 MODEL_DIR := models/incident_fr
 
-.PHONY: install run test eval eval-holdout eval-cv train-victims lint model bench bench-quick clean
+.PHONY: install run test eval eval-holdout eval-cv train-victims lint model bench bench-quick bench-watch clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -64,6 +64,10 @@ bench-quick: $(STAMP)
 .PHONY: bench-review
 bench-review: $(STAMP)
 	$(BIN)/python bench/review_open.py --articles 5000
+
+# the nightly watch over real articles served as local news sites (README, "The nightly watch")
+bench-watch: $(STAMP)
+	$(BIN)/python bench/watch.py --save
 
 clean:
 	rm -rf $(VENV) out $(MODEL_DIR)

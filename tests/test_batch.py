@@ -71,9 +71,12 @@ FAILING_ITEMS = {
 }
 
 
-def batch_config(web: LocalWeb, folder: Path, feeds: list[str], *, jsonl: bool = False) -> BatchConfig:
+def batch_config(
+    web: LocalWeb, folder: Path, feeds: list[str], *, jsonl: bool = False, prefilter: str = "text"
+) -> BatchConfig:
     return BatchConfig.model_validate(
         {
+            "prefilter": prefilter,
             "feeds": [{"url": web.url(path)} for path in feeds],
             "store": {
                 "sqlite": folder / "batch.sqlite",
@@ -126,7 +129,10 @@ per_host_delay = 2.5
     assert config.store.jsonl == Path("/var/lib/incidents/journal.jsonl")
     assert config.fetch.read_timeout == 5 and config.fetch.per_host_delay == 2.5
     assert config.fetch.connect_timeout == 10  # default kept
-    assert config.prefilter
+    assert config.prefilter == "text"  # relevance on the cleaned full text
+    older = path.with_name("older.toml")
+    older.write_text("prefilter = false\n[[feeds]]\nurl = 'https://a.exemple/f'\n", encoding="utf-8")
+    assert load_batch_config(older).prefilter == "off"
 
 
 @pytest.mark.parametrize(
@@ -241,14 +247,27 @@ def test_each_new_article_gives_one_record(full_run):
 
 
 @pytest.mark.model
-def test_duplicates_and_filtered_items_are_not_fetched(full_run):
+def test_duplicates_are_fetched_once_and_off_topic_pages_skipped_after_reading(full_run):
     paths = [path.partition("?")[0] for path in full_run["first_paths"]]  # pages are asked as linked
     assert paths.count("/articles/clinique-tilleuls.html") == 1  # in two feeds, other trackers
     assert paths.count("/articles/departement-creuse-latin1.html") == 1
-    assert "/articles/football-quimper.html" not in paths  # dropped by the pre-filter
-    assert "/articles/chataigne.html" not in paths
+    assert paths.count("/articles/football-quimper.html") == 1  # read: relevance on the full text
     assert paths.count("/robots.txt") == 1
     assert not any(path.startswith("/prive/") for path in paths)
+    assert "/articles/football-quimper.html" not in full_run["records"]  # skipped, not stored
+
+
+@pytest.mark.model
+def test_title_prefilter_does_not_fetch_items_without_an_incident_word(nlp, tmp_path):
+    with local_web() as web:
+        config = batch_config(web, tmp_path, NEWS_FEEDS, prefilter="title")
+        records: list[ArticleRecord] = []
+        summary = run_batch(config, nlp=nlp, record_sink=list_sink(records))
+        paths = [path.partition("?")[0] for path in web.paths()]
+    assert "/articles/football-quimper.html" not in paths
+    assert "/articles/chataigne.html" not in paths
+    assert summary.items_skipped == 2
+    assert {relative(web, record.source.url) for record in records} >= {"/articles/clinique-tilleuls.html"}
 
 
 @pytest.mark.model
@@ -324,7 +343,8 @@ def test_state_is_recorded(full_run):
             ).fetchone()
             assert row == (kind, None), path
         football = state.seen(web.url("/articles/football-quimper.html"))
-        assert football.status == "skipped" and football.reason.startswith("no cyber-incident word")
+        assert football.status == "skipped"
+        assert football.reason == "only panne* (relevance.outage), with no digital context near it"
         timeout = state.seen(web.url("/lent.html"))
         assert (timeout.status, timeout.error_kind) == ("failed", "timeout")
         clinique = state.seen(web.url("/articles/clinique-tilleuls.html"))

@@ -3,13 +3,22 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 from pydantic import ValidationError
 
-from incident_extract.relevance import RelevanceFile, is_relevant, load_relevance, term_regex
+from incident_extract.relevance import (
+    RelevanceFile,
+    is_relevant,
+    is_relevant_text,
+    load_relevance,
+    term_regex,
+)
 
 from .conftest import DEV_CORPUS
+
+CORPUS = DEV_CORPUS.parent
 
 LEAD_CHARS = 400
 
@@ -134,3 +143,85 @@ def test_no_dev_incident_is_dropped(capsys):
             f"\npre-filter on the dev corpus: drops {len(dropped)}/{non_incidents} non-incident articles {dropped}"
         )
     assert dropped  # the filter does filter
+
+
+# -- relevance on the cleaned full text (the default before spaCy) -------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Les serveurs de la mairie ont été piratés dans la nuit ; les agents n'ont plus accès à leurs fichiers.",
+        "Le logiciel de rendez-vous ne répond plus depuis lundi : les données des patients sont inaccessibles.",
+        "Un rançongiciel a bloqué l'activité du transporteur.",
+        "Des escrocs ont vidé les comptes de retraités après un faux SMS de leur banque.",
+        "Les pirates réclament une rançon pour ne pas publier les fichiers volés sur leur messagerie.",
+    ],
+)
+def test_full_text_keeps_incidents(text):
+    decision = is_relevant_text(text)
+    assert decision.keep, decision.reason
+
+
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        (
+            "Les ravisseurs exigeaient une rançon de deux cent mille euros pour libérer le commerçant.",
+            "only rançon (relevance.ransomware.ambiguous), with no digital context near it",
+        ),
+        (
+            "Des pirates ont abordé un cargo au large du golfe de Guinée et pris l'équipage en otage.",
+            "only piraté* (relevance.attack.ambiguous), with no digital context near it",
+        ),
+        (
+            "Une fuite de gaz a provoqué l'évacuation de l'immeuble.",
+            "only fuite (relevance.data_breach.ambiguous), with no digital context near it",
+        ),
+        ("Le club s'impose 3-0 devant son public.", "no cyber-incident word in the text"),
+    ],
+)
+def test_full_text_skips_misleading_words_without_digital_context(text, reason):
+    assert is_relevant_text(text) == (False, reason)
+
+
+def test_context_must_be_near_the_ambiguous_word():
+    far = "Une panne d'électricité a privé le quartier de lumière. " + "Le maire a réuni les habitants. " * 15
+    assert not is_relevant_text(far + "La commune numérise ses archives.").keep
+    assert is_relevant_text("Une panne des serveurs a privé le quartier de services.").keep
+
+
+def shared_articles(folder: Path) -> list[tuple[str, str | None, str]]:
+    """(id, title, text) of the .json articles of a shared corpus folder."""
+    articles = []
+    for path in sorted(folder.glob("*.json")):
+        data = json.loads(path.read_text(encoding="utf-8"))
+        articles.append((path.stem, data.get("title"), data.get("text") or ""))
+    return articles
+
+
+@pytest.mark.skipif(not (DEV_CORPUS / "gold").is_dir(), reason="shared corpus not present")
+def test_full_text_keeps_every_annotated_incident_and_skips_off_topic_news(capsys):
+    incidents = [(aid, title, text) for aid, title, text, incident in dev_articles() if incident]
+    clusters = CORPUS / "clusters"
+    if clusters.is_dir():  # every article there reports an incident
+        incidents += shared_articles(clusters / "articles")
+    for gold in sorted(Path(__file__).parents[1].glob("eval/holdout*/gold")):  # written by outsiders
+        annotated = shared_articles(gold.parent / "articles")
+        incidents += [
+            (aid, title, text)
+            for aid, title, text in annotated
+            if json.loads((gold / f"{aid}.json").read_text(encoding="utf-8"))["is_incident"]
+        ]
+    decisions = [(aid, is_relevant_text(text, title)) for aid, title, text in incidents]
+    assert [(aid, decision.reason) for aid, decision in decisions if not decision.keep] == []
+    off_topic = shared_articles(CORPUS / "offtopic" / "articles")
+    if not off_topic:
+        return
+    kept = [aid for aid, title, text in off_topic if is_relevant_text(text, title).keep]
+    share = 1 - len(kept) / len(off_topic)
+    with capsys.disabled():
+        print(
+            f"\nfull-text relevance: {len(incidents)} incidents kept; off-topic skipped {share:.1%} (kept {kept})"
+        )
+    assert share >= 0.90

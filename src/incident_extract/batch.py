@@ -5,10 +5,12 @@ Library functions, independent of the CLI. The state lives in the SQLite file of
 are committed in **one transaction**:
 
 1. every feed is fetched with a conditional GET (ETag / Last-Modified of the last success);
-2. items whose canonical URL is in ``batch_seen`` are left alone; the others go through the
-   pre-filter (:mod:`.relevance`); a dropped item is marked ``skipped`` with its reason;
+2. items whose canonical URL is in ``batch_seen`` are left alone; with ``prefilter = "title"``
+   the others go through the headline pre-filter (:mod:`.relevance`), a dropped item being
+   marked ``skipped`` with its reason;
 3. kept items are fetched (a few at a time, politely) and run through
-   :func:`~.records.extract_many`;
+   :func:`~.records.extract_many`, which decides relevance on the cleaned full text before
+   spaCy; an off-topic article is marked ``skipped`` with its reason and not stored;
 4. for each record: ``BEGIN IMMEDIATE``; the sink writes the record on the same connection;
    the item is marked ``processed`` or ``failed``; ``COMMIT``. A batch killed at any point
    has, for each item, either both the record and the mark or neither, so the next run
@@ -47,7 +49,7 @@ from .feeds import FeedError, FeedErrorKind, FeedItem, looks_like_feed, parse_fe
 from .fetch import Fetcher, FetchError, FetchSettings, canonical_url, check_url
 from .models import ArticleRecord
 from .records import extract_many
-from .relevance import is_relevant
+from .relevance import is_relevant, is_relevant_text
 from .settings import DEFAULT_SETTINGS, Settings
 from .sources import RawArticle
 from .store import record_json
@@ -94,8 +96,19 @@ class BatchConfig(BaseModel):
     feeds: list[FeedSource] = Field(min_length=1)
     store: StoreConfig = StoreConfig()
     fetch: FetchSettings = FetchSettings()
-    prefilter: bool = True
-    """Drop items whose title and summary have no cyber-incident word (see relevance.yaml)."""
+    prefilter: Literal["text", "title", "off"] = "text"
+    """``text``: every new item is fetched and skipped before spaCy when its cleaned full text
+    has no cyber-incident word (no incident lost to a vague headline); ``title``: items whose
+    title and summary have none are not even fetched (bandwidth-limited set-ups; loses the
+    incidents reported under a vague headline); ``off``: every item goes through spaCy."""
+
+    @field_validator("prefilter", mode="before")
+    @classmethod
+    def _boolean_prefilter(cls, value: object) -> object:
+        """``prefilter = true/false`` of older configurations: the full-text filter, or none."""
+        if isinstance(value, bool):
+            return "text" if value else "off"
+        return value
 
     @field_validator("feeds")
     @classmethod
@@ -406,7 +419,7 @@ class BatchSummary(BaseModel):
     """Seen in an earlier run, or twice in this one (the same article in two feeds)."""
     items_new: int = 0
     items_skipped: int = 0
-    """New items the pre-filter dropped."""
+    """New items the relevance filter kept away from spaCy (full text, or headline before fetching)."""
     items_processed: int = 0
     items_failed: int = 0
     items_without_link: int = 0
@@ -467,7 +480,7 @@ def run_batch(
         fetcher=fetcher or Fetcher(config.fetch),
         nlp=nlp,
         record_sink=record_sink,
-        settings=settings,
+        settings=settings.model_copy(update={"relevance_filter": config.prefilter != "off"}),
         notify=progress or (lambda event: None),
     )
     try:
@@ -565,7 +578,7 @@ class _BatchRun:
                 continue
             keys.add(key)
             summary.items_new += 1
-            if self.config.prefilter:
+            if self.config.prefilter == "title":
                 keep, reason = is_relevant(item.title, item.summary)
                 if not keep:
                     with self.state.transaction():
@@ -589,8 +602,29 @@ class _BatchRun:
                 continue
             error = fetch_errors.pop(key, None)
             kind = str(error.kind) if error else (ARTICLE_ERROR if record.errors else None)
+            off_topic = self.off_topic_reason(record)
+            if off_topic is not None:
+                self.skip(candidate, off_topic)
+                continue
             if self.commit(record, candidate, kind):
                 self.count(record, kind)
+
+    def off_topic_reason(self, record: ArticleRecord) -> str | None:
+        """Why the relevance filter kept this record's article away from spaCy, if it did."""
+        if record.errors or record.is_incident or not self.settings.relevance_filter:
+            return None
+        decision = is_relevant_text(record.text, record.source.title)
+        return None if decision.keep else decision.reason
+
+    def skip(self, candidate: _Candidate, reason: str) -> None:
+        """Mark an off-topic item seen as ``skipped``; its record is not stored."""
+        with self.state.transaction():
+            if self.state.is_seen(candidate.key):
+                self.summary.items_already_seen += 1
+                return
+            self.state.mark_seen(candidate.key, candidate.feed_url, candidate.item, "skipped", reason)
+        self.summary.items_skipped += 1
+        self.notify(BatchEvent("item", candidate.key, "skipped", reason))
 
     def commit(self, record: ArticleRecord, candidate: _Candidate, kind: str | None) -> bool:
         """Sink, outbox and mark in one transaction; False if another run committed the item first."""
@@ -694,17 +728,22 @@ def run_batch_file(
     progress: Callable[[BatchEvent], None] | None = None,
     *,
     settings: Settings = DEFAULT_SETTINGS,
+    written_keys: list[str] | None = None,
 ) -> BatchSummary:
     """The nightly job: read ``config_path``, write new records into its SQLite store (and JSONL
-    journal), each committed with its item's seen-mark on the store's own connection."""
+    journal), each committed with its item's seen-mark on the store's own connection.
+
+    ``written_keys`` receives the article key of each record written (for the night's digest).
+    """
     from .outputs.sqlite_store import SQLiteStore
 
     config = load_batch_config(config_path)
+    keys = written_keys if written_keys is not None else []
     with SQLiteStore(config.store.sqlite) as store:
         return run_batch(
             config,
             nlp,
-            record_sink=lambda record, _connection: store.write_in_transaction(record),
+            record_sink=lambda record, _connection: keys.append(store.write_in_transaction(record)),
             progress=progress,
             settings=settings,
             connection=store.connection,

@@ -13,10 +13,13 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from urllib.parse import urlparse
 
+import lxml.html
 import trafilatura
 from charset_normalizer import from_bytes
+from htmldate import find_date
 from htmldate.extractors import extract_url_date
 from htmldate.utils import Extractor
+from lxml import etree
 
 from .errors import ArticleError
 from .settings import DEFAULT_SETTINGS, Settings
@@ -63,8 +66,33 @@ def html_to_text(html: str, url: str | None = None) -> tuple[str, dict]:
     )
     if document is None or not (document.text or "").strip():
         raise ArticleError("no article text found in the HTML page")
-    meta = {"title": document.title, "site": document.sitename, "date": document.date}
+    meta = {"title": document.title, "site": document.sitename, "date": declared_date(html, url)}
     return document.text, meta
+
+
+_UTF8_HTML = lxml.html.HTMLParser(encoding="utf-8")
+
+
+def declared_date(html: str, url: str | None = None) -> str | None:
+    """The publication date the page declares: its ``<head>`` metadata, JSON-LD or URL, by htmldate.
+
+    Not the dates of its body: a page without a date of its own would otherwise take one from
+    its related-articles cards or its comments (``<time>`` elements), and every relative date
+    of the article (« samedi ») would be anchored to it. Then the feed item's date is used.
+    """
+    try:
+        # bytes: lxml refuses a str that carries an XML encoding declaration (XHTML pages)
+        tree = lxml.html.document_fromstring(html.encode("utf-8"), parser=_UTF8_HTML)
+    except (etree.ParserError, ValueError):
+        return None
+    declared = lxml.html.Element("html")
+    head = tree.find("head")
+    if head is not None:
+        declared.append(head)
+    body = lxml.html.Element("body")
+    body.extend(tree.xpath('//script[@type="application/ld+json"]'))
+    declared.append(body)
+    return find_date(declared, url=url, extensive_search=False, original_date=True)
 
 
 def normalise_text(text: str) -> str:

@@ -1,15 +1,19 @@
 """Command line: a thin typer layer over the library functions.
 
 The one place where library errors become exit codes: 0 when the run ran (even if some
-articles failed: their lines carry ``errors``), 2 with a one-line message when it could not run.
+articles failed: their lines carry ``errors``), 2 with a one-line message when it could not run;
+3 when ``batch --fail-on`` was given and what it watches failed (records and digest written).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import itertools
+import json
 import logging
+import sqlite3
 import time
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -26,14 +30,18 @@ from rich.progress import (
 )
 
 from . import __version__
-from .batch import BatchEvent, BatchSummary, run_batch_file
+from .batch import BatchEvent, BatchSummary, load_batch_config, run_batch_file
+from .clusters import Cluster, cluster
+from .digest import build_digest, digest_markdown, write_digest
 from .errors import IncidentExtractError, InputError
 from .fetch import Fetcher, FetchSettings
 from .models import ArticleRecord
 from .nlp.pipeline import load_pipeline, save_pipeline
-from .outputs import DEFAULT_TLP, OutputFormat, check_output, resolve_format, write_records
+from .outputs import DEFAULT_TLP, OutputFormat, check_output, read_records, resolve_format, write_records
 from .outputs.datasette import datasette_metadata_yaml
+from .outputs.sqlite_store import SQLiteStore
 from .records import extract_many
+from .relevance import is_relevant_text
 from .review import in_period, read_review_input, write_review
 from .settings import DEFAULT_SETTINGS
 from .sources import check_inputs, iter_paths, read_input_list, read_path, unsupported_files
@@ -125,6 +133,12 @@ def run(
             "--verbose", "-v", help="Name every failed input in the summary, not only the first ten."
         ),
     ] = False,
+    relevance_filter: Annotated[
+        bool,
+        typer.Option(
+            help="Skip spaCy for articles whose cleaned text has no cyber-incident word (record: no incident)."
+        ),
+    ] = True,
     review: Annotated[
         Path | None,
         typer.Option(
@@ -135,7 +149,12 @@ def run(
     """Extract incidents from articles, pages and feeds; write one record per article
     (JSONL, CSV, SQLite, STIX or MISP)."""
     settings = DEFAULT_SETTINGS.model_copy(
-        update={"model": model, "batch_size": batch_size, "workers": workers}
+        update={
+            "model": model,
+            "batch_size": batch_size,
+            "workers": workers,
+            "relevance_filter": relevance_filter,
+        }
     )
     verbose = verbose or bool((ctx.obj or {}).get("verbose"))
     started = time.perf_counter()
@@ -156,7 +175,7 @@ def run(
     except (IncidentExtractError, OSError) as exc:
         err.print(f"[red]error:[/red] {escape(str(exc))}")
         raise typer.Exit(code=2) from exc
-    articles = incidents = 0
+    articles = incidents = off_topic = 0
     failures: list[tuple[str, str]] = []
     fetcher = Fetcher(FetchSettings()) if urls else None
     raws = itertools.chain(
@@ -188,6 +207,7 @@ def run(
                 if record.errors:
                     source = record.source
                     failures.append((source.path or source.url or source.id or "?", "; ".join(record.errors)))
+                off_topic += relevance_filter and _skipped_as_off_topic(record)
                 file_path = (record.source.path or "").rsplit(":", 1)[0]
                 if file_path not in seen_paths:
                     seen_paths.add(file_path)
@@ -198,15 +218,35 @@ def run(
         finally:
             if fetcher:
                 fetcher.close()
+    if output_format == OutputFormat.SQLITE:
+        try:
+            with SQLiteStore(output) as store:  # rebuilt by write_records once all were written
+                clusters = store.connection.execute("SELECT count(*) FROM cluster_summary").fetchone()[0]
+        except (IncidentExtractError, sqlite3.Error) as exc:  # the records are written: say so
+            err.print(
+                f"[red]error:[/red] records written to {output}, but its clusters not rebuilt: {escape(str(exc))}"
+            )
+            raise typer.Exit(code=2) from exc
+        written = [*written, f"{clusters} incident clusters"]
     if review is not None:
         written.append(write_review(reviewed, review, title=f"Incident review: {', '.join(items)}").path)
     seconds = time.perf_counter() - started
+    not_read = f", {off_topic} off-topic (no NLP)" if off_topic else ""
     err.print(
-        f"{articles} articles, {incidents} incidents, {len(failures)} errors, {seconds:.1f} s; "
+        f"{articles} articles, {incidents} incidents, {len(failures)} errors{not_read}, {seconds:.1f} s; "
         f"wrote {', '.join(map(str, written)) or 'stdout'}",
         soft_wrap=True,
     )
     err.print(escape(failure_lines(failures, skipped, verbose=verbose)), soft_wrap=True, end="")
+
+
+def _skipped_as_off_topic(record: ArticleRecord) -> bool:
+    """Was this record's article kept away from spaCy by the relevance filter?"""
+    return (
+        not record.errors
+        and not record.is_incident
+        and not is_relevant_text(record.text, record.source.title).keep
+    )
 
 
 def failure_lines(failures: list[tuple[str, str]], skipped: list[Path], *, verbose: bool) -> str:
@@ -223,6 +263,16 @@ def failure_lines(failures: list[tuple[str, str]], skipped: list[Path], *, verbo
         more = f" and {len(skipped) - limit} more" if limit is not None and len(skipped) > limit else ""
         lines.append(f"unsupported files skipped ({len(skipped)}): {names}{more}")
     return "".join(line + "\n" for line in lines)
+
+
+class FailOn(StrEnum):
+    FEED_ERRORS = "feed-errors"
+    ITEM_ERRORS = "item-errors"
+
+
+FAILED_EXIT_CODE = 3
+"""``batch --fail-on``: the batch ran (records stored, digest written) but something it was told
+to watch failed; cron mails it, a systemd unit shows ``failed``."""
 
 
 @app.command("review")
@@ -275,9 +325,18 @@ def batch(
         str, typer.Option(help="spaCy model name or saved pipeline folder.")
     ] = DEFAULT_SETTINGS.model,
     progress: Annotated[bool, typer.Option(help="Show progress on stderr.")] = True,
+    digest: Annotated[
+        bool, typer.Option(help="Write the night's digest (Markdown and HTML) beside the store.")
+    ] = True,
+    digest_stdout: Annotated[bool, typer.Option(help="Also print the digest (Markdown) on stdout.")] = False,
+    fail_on: Annotated[
+        list[FailOn] | None,
+        typer.Option(help=f"Exit with code {FAILED_EXIT_CODE} when a feed (or an item) failed; repeatable."),
+    ] = None,
 ) -> None:
-    """The nightly job: read the feeds, process only new items, store them exactly once."""
+    """The nightly job: read the feeds, process only new items, store them exactly once, write the digest."""
     settings = DEFAULT_SETTINGS.model_copy(update={"model": model})
+    written_keys: list[str] = []
     with Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(), console=err,
                   disable=not progress, transient=True) as bar:  # fmt: skip
         task = bar.add_task("reading feeds")
@@ -286,11 +345,82 @@ def batch(
             bar.update(task, description=f"{event.stage} {event.status}: {event.url[:70]}")
 
         try:
-            summary = run_batch_file(config, progress=show, settings=settings)
+            summary = run_batch_file(config, progress=show, settings=settings, written_keys=written_keys)
         except IncidentExtractError as exc:
             err.print(f"[red]error:[/red] {escape(str(exc))}")
             raise typer.Exit(code=2) from exc
     err.print(summary_lines(summary))
+    if digest or digest_stdout:
+        store_path = load_batch_config(config).store.sqlite
+        try:
+            with SQLiteStore(store_path) as store:
+                night = build_digest(store.connection, set(written_keys), summary)
+        except (IncidentExtractError, sqlite3.Error) as exc:  # the night's records are committed
+            err.print(f"[red]error:[/red] records stored, but no digest: {escape(str(exc))}")
+            raise typer.Exit(code=2) from exc
+        err.print(f"digest: {len(night.new)} new incidents, {len(night.grew)} grew")
+        if digest:
+            try:
+                markdown, html = write_digest(night, store_path)
+            except OSError as exc:
+                err.print(f"[red]error:[/red] records stored, but the digest not written: {escape(str(exc))}")
+                raise typer.Exit(code=2) from exc
+            err.print(f"wrote {markdown}, {html}")
+        if digest_stdout:
+            typer.echo(digest_markdown(night))
+    watched = set(fail_on or ())
+    if (FailOn.FEED_ERRORS in watched and summary.feeds_failed) or (
+        FailOn.ITEM_ERRORS in watched and summary.items_failed
+    ):
+        err.print(f"[red]failed:[/red] {summary.feeds_failed} feeds, {summary.items_failed} items")
+        raise typer.Exit(code=FAILED_EXIT_CODE)
+
+
+@app.command()
+def clusters(
+    inputs: Annotated[
+        list[Path], typer.Argument(help="Records: .jsonl, .csv or .sqlite outputs of run or batch.")
+    ],
+    output: Annotated[
+        Path, typer.Option("--output", "-o", help="JSONL file: one line per incident cluster.")
+    ],
+) -> None:
+    """Group the records' incidents that report the same incident; one JSON line per cluster."""
+    try:
+        records = [record for path in inputs for record in read_records(path)]
+        check_output(output, OutputFormat.JSONL)
+    except (IncidentExtractError, OSError) as exc:
+        err.print(f"[red]error:[/red] {escape(str(exc))}")
+        raise typer.Exit(code=2) from exc
+    groups = cluster(records)
+    partial = output.with_name(output.name + ".part")
+    with partial.open("w", encoding="utf-8") as handle:
+        for group in groups:
+            handle.write(cluster_json(group) + "\n")
+    partial.replace(output)
+    err.print(
+        f"{len(records)} records, {sum(len(g.members) for g in groups)} incidents, {len(groups)} clusters; wrote {output}"
+    )
+
+
+def cluster_json(group: Cluster) -> str:
+    """One cluster as a JSON line: merged fields, then each member (article, incident index, URL)."""
+    earliest = group.earliest_date
+    return json.dumps(
+        {
+            "cluster_id": group.cluster_id,
+            "victim": group.victim,
+            "victims": group.victims,
+            "earliest_date": earliest.isoformat() if earliest else None,
+            "attack_types": group.attack_types,
+            "sources": group.sources,
+            "members": [
+                {"article": m.article_key, "incident_index": m.incident_index, "url": m.url, "title": m.title}
+                for m in group.members
+            ],
+        },
+        ensure_ascii=False,
+    )
 
 
 def summary_lines(summary: BatchSummary) -> str:
@@ -300,7 +430,7 @@ def summary_lines(summary: BatchSummary) -> str:
         [
             f"feeds: {summary.feeds_ok} ok, {summary.feeds_not_modified} not modified, {summary.feeds_failed} failed",
             f"items: {summary.items_new} new, {summary.items_already_seen} already seen, "
-            f"{summary.items_skipped} skipped by the pre-filter, {summary.items_processed} processed, "
+            f"{summary.items_skipped} off-topic (no NLP), {summary.items_processed} processed, "
             f"{summary.items_failed} failed",
             f"incidents: {summary.incidents} in {summary.incident_articles} articles",
             f"errors by kind: {errors}",

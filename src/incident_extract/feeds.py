@@ -102,7 +102,7 @@ def check_feed_safety(content: bytes, url: str = "") -> None:
         raise FeedError(
             FeedErrorKind.UNSAFE, f"the feed declares XML entities (refused): {exc}", url
         ) from None
-    except (ParseError, ValueError):
+    except (ParseError, ValueError, LookupError):  # LookupError: an unknown encoding declared
         pass  # not well-formed: feedparser's lenient parser decides, and may still read it
 
 

@@ -24,6 +24,7 @@ from .clean import CleanArticle, clean
 from .errors import ArticleError
 from .models import ArticleRecord, Source
 from .nlp.pipeline import load_pipeline
+from .relevance import is_relevant_text
 from .settings import DEFAULT_SETTINGS, Settings
 from .sources import RawArticle, article_from_mapping, parse_published, read_inputs
 
@@ -116,7 +117,8 @@ def extract_many(
 
     ``articles`` may hold RawArticles, plain texts, dicts (``{"text", "published", ...}``) or be
     a pandas Series of texts or a DataFrame with the same columns as the dicts. ``progress`` shows a tqdm bar (a widget in a notebook) on stderr.
-    Records come in input order except that failed articles may come a little earlier.
+    Records come in input order except that failed and off-topic articles (``settings.relevance_filter``)
+    may come a little earlier.
     """
     nlp = nlp or load_pipeline(settings.model)
     total = len(articles) if isinstance(articles, Sized) else None
@@ -145,6 +147,9 @@ def extract_piped(
                 article = clean(raw, settings)
             except ArticleError as exc:
                 failed.append(error_record(raw, str(exc)))
+                continue
+            if settings.relevance_filter and not is_relevant_text(article.text, article.title).keep:
+                failed.append(off_topic_record(article))  # no spaCy for an article about other things
                 continue
             yield article_doc(nlp, article), article
 
@@ -236,6 +241,11 @@ def to_record(doc: Doc, article: CleanArticle) -> ArticleRecord:
     except ValidationError as exc:
         log.warning("invalid record for %s: %s", article.path, exc)
         return error_record(article, f"invalid record: {exc.errors()[0]['msg']}")
+
+
+def off_topic_record(article: CleanArticle) -> ArticleRecord:
+    """The record of an article the relevance filter kept away from spaCy: no incident."""
+    return ArticleRecord(source=source_of(article), text=article.text, errors=list(article.notes))
 
 
 def error_record(article: CleanArticle | RawArticle, message: str) -> ArticleRecord:

@@ -23,6 +23,9 @@ class Settings(BaseModel):
     workers: int = 1
     """Processes: a fork pool of workers sharing the loaded model, fed chunks of articles."""
     model: str = "fr_core_news_md"
+    relevance_filter: bool = False
+    """Skip the spaCy pipeline for a cleaned text with no cyber-incident word (``relevance.py``):
+    its record says ``is_incident: false``. On for ``run`` and the batch, off in the library."""
 
 
 DEFAULT_SETTINGS = Settings()

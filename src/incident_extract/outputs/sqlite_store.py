@@ -429,9 +429,15 @@ def _statements(script: str) -> Iterator[str]:
 
 
 def write_sqlite(records: Iterable[ArticleRecord], path: str | Path) -> Iterator[ArticleRecord]:
-    """Add records to the database at ``path`` (created if needed); yields each once committed."""
+    """Add records to the database at ``path`` (created if needed); yields each once committed.
+
+    Once all are written, the store's incident clusters are rebuilt (:mod:`.cluster_tables`).
+    """
+    from .cluster_tables import refresh_clusters
+
     with SQLiteStore(path) as store:
         yield from store.write_many(records)
+        refresh_clusters(store.connection)
 
 
 def read_sqlite(path: str | Path) -> Iterator[ArticleRecord]:

@@ -168,3 +168,23 @@ def test_learned_scorer_weights_are_read_from_json(nlp, tmp_path):
     scorer = load_scorer(str(path))
     assert probability(found[0], scorer) > 0.8  # in the headline: -2 + 4
     assert load_scorer(str(tmp_path / "absent.json")) is None
+
+
+def test_a_date_opening_a_line_is_never_a_victim(blank_nlp):
+    """spaCy keys a span's ``._`` values by its offsets: a name candidate that is also a date took
+    the date's role as its kind (« attack »), and the record failed validation."""
+    from spacy.tokens import Span
+
+    from incident_extract.nlp.assembler import _drop_dates_taken_for_names
+
+    doc = blank_nlp.make_doc("Fin mai, des fichiers de la commune de Vernelle ont été dérobés.")
+    name = Span(doc, 0, 2, label="organization")
+    town = Span(doc, 9, 10, label="organization")
+    doc.spans["ie_victims"] = [name, town]
+    doc.spans["ie_victim_candidates"] = [name, town]
+    doc.spans["ie_dates"] = [Span(doc, 0, 2, label="date")]
+    doc.spans["ie_dates"][0]._.ie_kind = "attack"
+    assert name._.ie_kind == "attack"  # shared with the date span
+    _drop_dates_taken_for_names(doc)
+    assert [s.text for s in doc.spans["ie_victims"]] == ["Vernelle"]
+    assert [s.text for s in doc.spans["ie_victim_candidates"]] == ["Vernelle"]

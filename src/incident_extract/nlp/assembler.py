@@ -105,6 +105,7 @@ class Assembler:
 
     @guarded
     def __call__(self, doc: Doc) -> Doc:
+        _drop_dates_taken_for_names(doc)
         builder = _IncidentBuilder(doc, self)
         incidents = builder.build()
         doc._.ie_is_incident = bool(incidents)
@@ -751,6 +752,18 @@ def _town_after_de(ent: Span, words=("de", "d'", "d’"), include_first: bool = 
         if doc[k].lower_ in words and doc[k + 1].text[:1].isupper():
             return Span(doc, k + 1, ent.end, label="LOC")
     return None
+
+
+def _drop_dates_taken_for_names(doc: Doc) -> None:
+    """« Fin mai » opening a line is a capitalised run, hence a victim candidate, and a date. spaCy keys
+    a span's ``._`` values by its offsets, so the date component's rule and role overwrote the
+    candidate's: a date is never a victim, and leaving it would give a victim of kind « attack »."""
+    dates = {
+        (s.start_char, s.end_char) for key in ("dates", "counts") for s in doc.spans.get(SPAN_KEYS[key], [])
+    }
+    for key in ("victims", "candidates"):
+        if key_spans := doc.spans.get(SPAN_KEYS[key]):
+            doc.spans[SPAN_KEYS[key]] = [s for s in key_spans if (s.start_char, s.end_char) not in dates]
 
 
 def _salient(victim: Span) -> bool:

@@ -110,6 +110,12 @@ def test_acronym_keeps_its_case(run_blank):
         ("Il ne s'agit pas d'un rançongiciel, précise le directeur.", "attack_types", "ransomware"),
         ("Les sauvegardes sont restées intactes.", "systems", "backups"),
         ("Le site internet n'a pas été touché par l'attaque.", "systems", "website"),
+        ("En aucun cas des données de santé n'ont été exposées.", "data_leaked", "health_data"),
+        (
+            "Les fichiers clients ont fuité, mais les mots de passe n'étaient pas inclus.",
+            "data_leaked",
+            "credentials",
+        ),
     ],
 )
 def test_denied_items_are_negated(run_blank, text, label, value):
@@ -322,3 +328,19 @@ def test_the_hijacked_mailbox_is_an_account_takeover_not_an_intrusion(run_blank)
     doc = run_blank("L'association Toit Commun a été victime d'un piratage de sa messagerie.", "2024-03-01")
     (incident,) = doc._.ie_incidents
     assert {a.id for a in incident.attack_types} == {"account_takeover"}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "La mairie de Sélonne a été piratée : ses fichiers ont été volés par un groupe répondant au nom de Nox Team.",
+        "La mairie de Sélonne a été piratée. Un escroc appelle les habitants par téléphone pour leur soutirer "
+        "des informations.",
+        "La mairie de Sélonne a été piratée : ses fichiers ont été volés et le téléphone sonne dans le vide.",
+    ],
+)
+def test_a_name_or_a_phone_that_is_no_leaked_data(run_blank, text):
+    doc = run_blank(text, "2024-03-01")
+    assert ids(doc, "data_leaked") & {"name", "phone"}  # the word is there…
+    (incident,) = doc._.ie_incidents
+    assert not {item.id for item in incident.data_leaked} & {"name", "phone"}  # …but names no leaked data

@@ -52,6 +52,8 @@ VERSION = re.compile(r"^\s*(\d+(?:\.\d+)*|Black|Green|2\.0|3\.0)\b")
 ARTICLE_PREFIX = re.compile(r"^(?:le|la|les|l['’]|du|des|de|d['’])\s*", re.IGNORECASE)
 GENERIC_KIND_IDS = {"org.generique", "org.commerce"}
 ACTIVE_STATUSES = ("confirmed", "possible", "claimed")
+SECTOR_STATUSES = (*ACTIVE_STATUSES, "negated")
+"""A sector word tells what the victim does, even in a denial: « sa production n'était pas affectée »."""
 LIST_CONTEXT_FIELDS = ("data_leaked",)
 """Fields whose items come in lists that may take their context from the sentence before; for
 systems it made « accédez à nos articles sur l'application mobile » a system hit."""
@@ -620,7 +622,7 @@ class _IncidentBuilder:
             if span._.ie_status in ACTIVE_STATUSES and not span._.ie_sector:
                 near_victims.update((sentence_index(span), sentence_index(span) + 1))
         for span in self.terms.get("sectors", []):
-            if sentence_index(span) not in near_victims or span._.ie_status not in ACTIVE_STATUSES:
+            if sentence_index(span) not in near_victims or span._.ie_status not in SECTOR_STATUSES:
                 continue
             value = self.value_of(span.label_, span)
             if value in ("none",) or value in seen:
@@ -638,7 +640,7 @@ class _IncidentBuilder:
         word of the headline, lead or an incident sentence (« des pharmacies », « le transporteur »)."""
         incident = self.a.incident_cues["incident"]
         for span in sorted(self.doc.spans.get(SPAN_KEYS["terms"], []), key=lambda s: s.start):
-            if span.label_ not in ("organisations", "sectors") or span._.ie_status not in ACTIVE_STATUSES:
+            if span.label_ not in ("organisations", "sectors") or span._.ie_status not in SECTOR_STATUSES:
                 continue
             if sentence_index(span) > 3 and not incident.search(fold(sentence_text(span))):
                 continue

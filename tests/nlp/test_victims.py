@@ -483,3 +483,12 @@ def test_an_attacker_is_no_victim_at_its_other_mentions(nlp):
         "Depuis l'an dernier, Kr4kenOps cible les pays européens."
     )
     assert "Kr4kenOps" not in {v.text for v in doc.spans["ie_victims"]}
+
+
+def test_a_town_listed_as_hit_is_a_victim_and_a_place(nlp):
+    doc = nlp(
+        "Une attaque par déni de service a visé des sites municipaux. Parmi les villes touchées, il y a "
+        "Rouen, mais aussi Brest et Limoges."
+    )
+    places = {item.name for incident in doc._.ie_incidents for item in incident.locations}
+    assert {"Brest", "Limoges"} <= places

@@ -554,6 +554,8 @@ class _IncidentBuilder:
             )
             if not inside and any(_is_own_name(fold(ent.text), name) for name in victim_names):
                 continue  # « Akka » for « Akka Technologies », not « Gien » in « Faïencerie de Gien »
+            if inside and all(_is_the_place(v, ent) for v in inside):
+                inside = []  # « Parmi les villes touchées, il y a Angers »: the town hit is a place too
             if inside and not after_kind:
                 # « centre d'oncologie Saint-Jean de Saint-Doulchard »: the town after the last « de »
                 town = _town_after_de(ent)
@@ -754,6 +756,12 @@ def _town_after_de(ent: Span, words=("de", "d'", "d’"), include_first: bool = 
         if doc[k].lower_ in words and doc[k + 1].text[:1].isupper():
             return Span(doc, k + 1, ent.end, label="LOC")
     return None
+
+
+def _is_the_place(victim: Span, ent: Span) -> bool:
+    """A victim that is exactly a place the model found (a town, a canton), not a name containing one."""
+    same = (victim.start, victim.end) == (ent.start, ent.end)
+    return same and "ner_loc" in (victim._.ie_rule or "") and not _salient(victim)
 
 
 def _drop_dates_taken_for_names(doc: Doc) -> None:

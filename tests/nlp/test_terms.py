@@ -228,6 +228,7 @@ def test_account_takeover_needs_a_nearby_compromise(blank_nlp, run_blank, text, 
     [
         ("Les rançongiciels visent les hôpitaux.", "attack_types", "ransomware"),
         ("La clinique a été piratée.", "attack_types", "intrusion"),
+        ("Les dossiers de la mairie ont été encryptés par les pirates.", "attack_types", "ransomware"),
         ("Les sauvegardes ont permis de repartir.", "systems", "backups"),
     ],
 )

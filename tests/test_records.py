@@ -101,7 +101,7 @@ def test_victims_by_syntactic_role(nlp, text, victim):
 def test_an_earlier_incident_named_for_comparison_is_split_off(nlp):
     text = (
         "Le quotidien La Voix du Morbihan a été victime d'une cyberattaque samedi 21 novembre 2020. "
-        "Quelques jours plus tôt, le mercredi 18 novembre, le quotidien L'Écho de Bretagne avait lui aussi "
+        "Trois jours avant, le mercredi 18 novembre, le quotidien L'Écho de Bretagne avait lui aussi "
         "été victime d'un rançongiciel."
     )
     record = extract_article(text, nlp=nlp)

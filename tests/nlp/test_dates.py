@@ -58,7 +58,10 @@ def test_weekday_that_fits_no_recent_year_gives_nothing():
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ("Tahiti, le 11 juillet 2024 – Plusieurs serveurs de la mairie ont été piratés mardi.", "2024-07-11"),
+        (
+            "Papeete, le 11 juillet 2024 – Trois ordinateurs du service des eaux ont été piratés mardi.",
+            "2024-07-11",
+        ),
         (
             "Alerte aux faux SMS\n\nPar la rédaction\nPublié le 13/01/2022\nDes assurés ont reçu...",
             "2022-01-13",
@@ -100,7 +103,9 @@ def test_weekday_in_a_future_clause_is_not_resolved(run_blank):
 
 
 def test_dateline_anchors_relative_dates(run_blank):
-    doc = run_blank("Tahiti, le 11 juillet 2024 – Les serveurs de la mairie de Mahina ont été piratés mardi.")
+    doc = run_blank(
+        "Papeete, le 11 juillet 2024 – Les ordinateurs de la mairie de Faaa ont été piratés mardi."
+    )
     assert [(s.text, s._.ie_value) for s in doc.spans["ie_dates"] if s._.ie_kind == "attack"] == [
         ("mardi", "2024-07-09")
     ]

@@ -80,7 +80,7 @@ def test_victims_in_press_phrasings(run_blank, text, expected):
 @pytest.mark.parametrize(
     "text",
     [
-        "L'Arcom a frappé un grand coup contre les sites de streaming illégaux.",  # active voice: not a victim
+        "Le régulateur a frappé fort contre trois sites de streaming illégaux.",  # active voice: not a victim
         "Selon le quotidien La Gazette du Centre, une cyberattaque a visé plusieurs communes.",
         "Un troupeau de brebis a été attaqué à la Salvetat par un loup.",
     ],
@@ -198,7 +198,7 @@ def test_institution_noun_without_role_or_with_indefinite_article(run_blank, tex
     ("text", "expected"),
     [
         (
-            "Ces derniers jours, des Français ont reçu un SMS semblant provenir de leur banque. "
+            "Depuis lundi, des Français ont reçu un SMS qui semble venir de leur banque. "
             "Il s'agit d'une tentative d'hameçonnage.",
             ["des Français"],
         ),

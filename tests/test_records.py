@@ -60,7 +60,7 @@ def test_extract_many_keeps_going_after_bad_articles(nlp):
 def test_an_exception_in_a_rule_is_an_error_for_that_article_only(nlp, monkeypatch):
     from incident_extract.nlp.victims import VictimFinder
 
-    def broken(self, doc, span):
+    def broken(self, doc, span, roles):
         if "Malo" in doc.text:
             raise RuntimeError("rule bug")
         return False

@@ -330,8 +330,7 @@ class VictimFinder:
     def __call__(self, doc: Doc) -> Doc:
         excluded = self._excluded_tokens(doc)
         candidates = self._candidates(doc, excluded)
-        self.syntactic_roles = self._dependency_roles(doc)
-        victims = self._with_role(doc, candidates)
+        victims = self._with_role(doc, candidates, self._dependency_roles(doc))
         victims = self._with_headline_victim(doc, candidates, victims)
         victims = self._with_listed(doc, candidates, victims)
         victims = sorted(victims + self._people_groups(doc), key=lambda s: s.start)
@@ -588,12 +587,13 @@ class VictimFinder:
             return kind.start, i
         return None
 
-    def _with_role(self, doc: Doc, candidates: list[Span]) -> list[Span]:
+    def _with_role(self, doc: Doc, candidates: list[Span], roles: dict[int, str]) -> list[Span]:
+        """Candidates with a victim's role (``roles``: the dependency patterns' victims of this doc)."""
         victims: list[Span] = []
         for span in candidates:
             if not _good_name(span):
                 continue
-            if self._has_role(doc, span):
+            if self._has_role(doc, span, roles):
                 if span._.ie_rule.startswith("victims.anaphor"):
                     antecedent = _antecedent(span, candidates)
                     if antecedent is None:
@@ -621,13 +621,13 @@ class VictimFinder:
                         break
         return sorted(victims, key=lambda s: s.start)
 
-    def _has_role(self, doc: Doc, span: Span) -> bool:
+    def _has_role(self, doc: Doc, span: Span, roles: dict[int, str]) -> bool:
         sent_start, sent_end = sentence_of(span)
         left = fold(text_of(doc)[max(sent_start, span.start_char - 90) : span.start_char])
         right = fold(text_of(doc)[span.end_char : min(sent_end, span.end_char + 170)])
         if NOT_VICTIM_LEFT.search(left):
             return False
-        syntactic = next((self.syntactic_roles[t.i] for t in span if t.i in self.syntactic_roles), None)
+        syntactic = next((roles[t.i] for t in span if t.i in roles), None)
         if (
             syntactic
             and span._.ie_rule != "victims.ner_loc"

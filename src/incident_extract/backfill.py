@@ -1,0 +1,401 @@
+"""Backfill an archive on a Dask cluster: folders, JSONL shards and WARC files -> Parquet.
+
+The inputs are cut into shards (a WARC file, a fixed number of lines of a JSONL file, a fixed
+number of loose files); Dask distributed runs one task per shard on its workers. Each worker
+loads the pipeline once (:class:`PipelinePlugin`), then for each shard reads its articles,
+keeps those the relevance filter finds relevant, extracts them and writes the shard's Parquet
+files under the output folder (``outputs/parquet_files.py``) and, last, the shard's manifest
+entry. A shard is finished when its entry exists: a rerun skips finished shards, and a shard
+whose worker died (Dask runs it again elsewhere) is rewritten under the same names by atomic
+renames, so every article is written once. Without a scheduler address, a ``LocalCluster`` on
+this machine is the cluster.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import hashlib
+import json
+import logging
+import os
+import resource
+import time
+from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal
+
+from .clean import CleanArticle
+from .errors import InputError, MissingExtraError, OutputError
+from .models import ArticleRecord
+from .nlp.pipeline import load_pipeline
+from .outputs.parquet_files import (
+    article_row,
+    article_schema,
+    incident_schema,
+    incident_table_rows,
+    read_parquet_records,
+    skipped_row,
+    write_parquet,
+)
+from .records import extract_piped, source_of
+from .relevance import RelevanceDecision, is_relevant
+from .settings import DEFAULT_SETTINGS, INPUT_SUFFIXES, Settings
+from .sources import _read_json_object, read_path
+from .store import atomic_writer, record_json
+from .warc import is_warc, read_warc
+
+if TYPE_CHECKING:
+    from distributed import Client
+
+DEFAULT_SHARD_SIZE = 200
+"""Articles per shard: small enough to spread 1,000 articles over several workers and to lose
+little when a worker dies, large enough that per-task overhead (tens of ms) stays negligible."""
+LEAD_CHARS = 1000
+"""How much of the cleaned text counts as the lead for the relevance filter."""
+
+
+@dataclasses.dataclass(frozen=True)
+class Shard:
+    """One task: loose files, a range of lines of a JSONL file, or a WARC file."""
+
+    kind: Literal["files", "jsonl", "warc"]
+    paths: tuple[str, ...]
+    first_line: int = 1
+    """JSONL: number of the shard's first line (1-based, as in ``FILE.jsonl:LINE`` source paths)."""
+    end_line: int | None = None
+    """JSONL: number of the line after the shard's last one."""
+    offset: int = 0
+    """JSONL: byte offset of ``first_line``, so a worker seeks instead of reading what precedes."""
+
+    @property
+    def id(self) -> str:
+        """Stable across runs for the same inputs: the name of the shard's files and manifest entry."""
+        key = json.dumps(
+            [self.kind, [os.path.abspath(p) for p in self.paths], self.first_line, self.end_line]
+        )
+        return f"{Path(self.paths[0]).name[:40]}-{self.first_line}-{hashlib.sha256(key.encode()).hexdigest()[:12]}"
+
+
+@dataclasses.dataclass
+class ShardReport:
+    """What a finished shard holds; also its manifest entry (``manifest/SHARD.json``)."""
+
+    shard: str
+    paths: list[str]
+    articles: int = 0
+    skipped: int = 0
+    failed: int = 0
+    incident_articles: int = 0
+    incidents: int = 0
+    seconds: float = 0.0
+    worker_pid: int = 0
+    files: list[str] = dataclasses.field(default_factory=list)
+
+
+@dataclasses.dataclass
+class BackfillSummary:
+    shards: int = 0
+    already_done: int = 0
+    articles: int = 0
+    skipped: int = 0
+    failed: int = 0
+    incident_articles: int = 0
+    incidents: int = 0
+    seconds: float = 0.0
+    """From the first shard submitted to the last one finished (cluster start and model load apart)."""
+    start_seconds: float = 0.0
+    """Cluster start and pipeline load on every worker."""
+    workers: int = 0
+    worker_peak_rss_mb: dict[str, float] = dataclasses.field(default_factory=dict)
+    dashboard: str | None = None
+
+    def add(self, report: ShardReport) -> None:
+        for name in ("articles", "skipped", "failed", "incident_articles", "incidents"):
+            setattr(self, name, getattr(self, name) + getattr(report, name))
+
+
+# --- planning (on the client) ----------------------------------------------------------------
+
+
+def plan_shards(inputs: Iterable[str | Path], shard_size: int = DEFAULT_SHARD_SIZE) -> list[Shard]:
+    """Cut the inputs into shards, in a stable order. Raises InputError for a missing input."""
+    if shard_size < 1:
+        raise ValueError("shard_size must be at least 1")
+    shards: list[Shard] = []
+    loose: list[str] = []
+    for path in _input_files(inputs):
+        shown = str(path)
+        if is_warc(shown):
+            shards.append(Shard("warc", (shown,)))
+        elif path.suffix.lower() == ".jsonl":
+            shards.extend(_jsonl_shards(path, shard_size))
+        else:
+            loose.append(shown)
+    for start in range(0, len(loose), shard_size):
+        shards.append(Shard("files", tuple(loose[start : start + shard_size])))
+    return shards
+
+
+def _input_files(inputs: Iterable[str | Path]) -> Iterator[Path]:
+    for raw in inputs:
+        path = Path(raw)
+        if path.is_dir():
+            yield from sorted(
+                p
+                for p in path.rglob("*")
+                if p.is_file() and (p.suffix.lower() in INPUT_SUFFIXES or is_warc(p))
+            )
+        elif path.is_file():
+            yield path
+        else:
+            raise InputError(f"input not found: {raw}")
+
+
+def _jsonl_shards(path: Path, shard_size: int) -> Iterator[Shard]:
+    """Ranges of ``shard_size`` lines, each with the byte offset where it starts."""
+    shown = str(path)
+    offset = first = 0
+    number = 0
+    with path.open("rb") as handle:
+        for number, line in enumerate(handle, 1):
+            if (number - 1) % shard_size == 0:
+                first, start = number, offset
+            offset += len(line)
+            if number % shard_size == 0:
+                yield Shard("jsonl", (shown,), first, number + 1, start)
+    if number % shard_size:
+        yield Shard("jsonl", (shown,), first, number + 1, start)
+
+
+# --- one shard (on a worker) -----------------------------------------------------------------
+
+
+def read_shard(shard: Shard, settings: Settings = DEFAULT_SETTINGS) -> Iterator:
+    """The shard's articles, as ``run`` would read them (same source paths)."""
+    if shard.kind == "warc":
+        yield from read_warc(shard.paths[0], settings)
+    elif shard.kind == "jsonl":
+        shown = shard.paths[0]
+        with open(shown, "rb") as handle:
+            handle.seek(shard.offset)
+            for number, line in enumerate(handle, shard.first_line):
+                if shard.end_line is not None and number >= shard.end_line:
+                    break
+                if line.strip():
+                    yield _read_json_object(line, f"{shown}:{number}", None)
+    else:
+        for path in shard.paths:
+            yield from read_path(Path(path), settings)
+
+
+def relevance_decision(article: CleanArticle) -> RelevanceDecision:
+    """The relevance filter on a cleaned article: its title and lead (the one call to change
+    when the filter comes to read the whole text)."""
+    return is_relevant(article.title, article.text[:LEAD_CHARS])
+
+
+def process_shard(
+    shard: Shard,
+    out_dir: str | Path,
+    settings: Settings = DEFAULT_SETTINGS,
+    relevance: bool = True,
+    jsonl: bool = False,
+) -> ShardReport:
+    """Read, filter, extract and write one shard; the manifest entry is written last."""
+    started = time.perf_counter()
+    out = Path(out_dir)
+    nlp = load_pipeline(settings.model)  # loaded by the worker plugin: cached here
+    skipped: list[dict[str, object]] = []
+
+    def keep(article: CleanArticle) -> bool:
+        decision = relevance_decision(article)
+        if not decision.keep:
+            skipped.append(skipped_row(source_of(article), article.text, decision.reason))
+        return decision.keep
+
+    one_process = settings.model_copy(update={"workers": 1})
+    records = list(
+        extract_piped(read_shard(shard, settings), nlp, one_process, keep=keep if relevance else None)
+    )
+    report = ShardReport(shard=shard.id, paths=list(shard.paths), worker_pid=os.getpid())
+    files = [out / "incidents" / f"{shard.id}.parquet", out / "articles" / f"{shard.id}.parquet"]
+    write_parquet(list(incident_table_rows(records)), incident_schema(), files[0])
+    write_parquet([article_row(r) for r in records] + skipped, article_schema(), files[1])
+    if jsonl:
+        files.append(out / "jsonl" / f"{shard.id}.jsonl")
+        with atomic_writer(files[-1]) as handle:
+            handle.writelines(record_json(r) + "\n" for r in records)
+    report.articles = len(records) + len(skipped)
+    report.skipped = len(skipped)
+    report.failed = sum(bool(r.errors) for r in records)
+    report.incident_articles = sum(r.is_incident for r in records)
+    report.incidents = sum(len(r.incidents) for r in records)
+    report.files = [str(f.relative_to(out)) for f in files]
+    report.seconds = time.perf_counter() - started
+    with atomic_writer(out / "manifest" / f"{shard.id}.json") as handle:
+        json.dump(dataclasses.asdict(report), handle, ensure_ascii=False)
+    return report
+
+
+def check_shard_size(out: Path, shard_size: int) -> None:
+    """Shards are named after their bounds: a rerun with another size would make new shards over
+    the same articles and write them twice, so a folder keeps the size it was started with."""
+    settings = out / "backfill.json"
+    if settings.is_file():
+        kept = json.loads(settings.read_text(encoding="utf-8")).get("shard_size")
+        if kept != shard_size:
+            raise OutputError(
+                f"{out} was started with a shard size of {kept}: rerun with --shard-size {kept}, or use another folder"
+            )
+        return
+    try:
+        with atomic_writer(settings) as handle:
+            json.dump({"shard_size": shard_size}, handle)
+    except OSError as exc:
+        raise OutputError(f"cannot write to {out}: {exc.strerror}") from exc
+
+
+def finished_shards(out_dir: str | Path) -> dict[str, ShardReport]:
+    """The manifest: every finished shard's report, by shard id."""
+    folder = Path(out_dir) / "manifest"
+    if not folder.is_dir():
+        return {}
+    reports = {}
+    for path in sorted(folder.glob("*.json")):
+        report = ShardReport(**json.loads(path.read_text(encoding="utf-8")))
+        reports[report.shard] = report
+    return reports
+
+
+# --- the cluster (on the client) -------------------------------------------------------------
+
+
+def _distributed():
+    try:
+        import distributed
+    except ImportError as exc:
+        raise MissingExtraError("backfill needs Dask: pip install 'incident-extract[dask]'") from exc
+    return distributed
+
+
+def quiet_dask_logs() -> None:
+    """Dask logs every cluster event at INFO on stderr; keep its warnings and errors only."""
+    _distributed()  # its logging set-up happens on import: set the level after it
+    logging.getLogger("distributed").setLevel(logging.WARNING)
+
+
+def pipeline_plugin(model: str):
+    """A worker plugin that loads the pipeline when a worker starts (a restarted one too)."""
+    distributed = _distributed()
+
+    class PipelinePlugin(distributed.WorkerPlugin):
+        name = "incident-extract-pipeline"
+
+        def __init__(self, model: str) -> None:
+            self.model = model
+
+        def setup(self, worker: Any) -> None:
+            load_pipeline(self.model)
+
+    return PipelinePlugin(model)
+
+
+def peak_rss_mb() -> float:
+    """This process's peak resident memory (run on each worker)."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+@contextlib.contextmanager
+def connect(scheduler: str | None = None, workers: int | None = None, dashboard: str | None = ":8787"):
+    """A client on the cluster at ``scheduler``, or on a new LocalCluster of ``workers``
+    single-threaded processes (spaCy is run one article batch at a time per process)."""
+    distributed = _distributed()
+    if scheduler:
+        with distributed.Client(scheduler) as client:
+            yield client
+        return
+    with (
+        distributed.LocalCluster(
+            n_workers=workers or os.cpu_count() or 1,
+            threads_per_worker=1,
+            processes=True,
+            dashboard_address=dashboard,
+        ) as cluster,
+        distributed.Client(cluster) as client,
+    ):
+        yield client
+
+
+def run_backfill(
+    inputs: Iterable[str | Path],
+    out_dir: str | Path,
+    *,
+    client: Client | None = None,
+    scheduler: str | None = None,
+    workers: int | None = None,
+    shard_size: int = DEFAULT_SHARD_SIZE,
+    settings: Settings = DEFAULT_SETTINGS,
+    relevance: bool = True,
+    jsonl: bool = False,
+    on_start: Callable[[BackfillSummary, int], None] | None = None,
+    on_shard: Callable[[ShardReport], None] | None = None,
+) -> BackfillSummary:
+    """Process every unfinished shard of ``inputs`` on the cluster; returns the totals.
+
+    ``client``: an existing Dask client (a notebook's); else one is made from ``scheduler`` or
+    a LocalCluster. ``on_start(summary, shards_to_do)`` is called once the workers are ready;
+    ``on_shard`` after each finished shard.
+    """
+    shards = plan_shards(inputs, shard_size)
+    out = Path(out_dir)
+    check_shard_size(out, shard_size)
+    done = finished_shards(out)
+    todo = [shard for shard in shards if shard.id not in done]
+    summary = BackfillSummary(shards=len(shards), already_done=len(shards) - len(todo))
+    if not todo:
+        return summary  # nothing left: no cluster to start
+    started = time.perf_counter()
+    with contextlib.ExitStack() as stack:
+        if client is None:
+            client = stack.enter_context(connect(scheduler, workers))
+        distributed = _distributed()
+        client.register_plugin(pipeline_plugin(settings.model))
+        summary.dashboard = client.dashboard_link
+        summary.workers = len(client.scheduler_info(n_workers=-1)["workers"])
+        summary.start_seconds = time.perf_counter() - started
+        if on_start:
+            on_start(summary, len(todo))
+        started = time.perf_counter()
+        futures = [
+            client.submit(process_shard, shard, str(out), settings, relevance, jsonl, key=f"shard-{shard.id}")
+            for shard in todo
+        ]
+        for future in distributed.as_completed(futures):
+            report = future.result()
+            summary.add(report)
+            if on_shard:
+                on_shard(report)
+        summary.seconds = time.perf_counter() - started
+        summary.worker_peak_rss_mb = client.run(peak_rss_mb)
+    return summary
+
+
+# --- reading a backfill back -----------------------------------------------------------------
+
+
+def read_backfill(out_dir: str | Path) -> Iterator[ArticleRecord]:
+    """Every record of the finished shards, shard by shard (skipped articles have none)."""
+    out = Path(out_dir)
+    for shard in finished_shards(out):
+        yield from read_parquet_records(out / "articles" / f"{shard}.parquet")
+
+
+def load_backfill(out_dir: str | Path, store: str | Path) -> Iterator[ArticleRecord]:
+    """Write the backfill's records into a SQLite store (idempotent); yields each once committed."""
+    from .outputs import SQLiteStore
+
+    if not finished_shards(out_dir):
+        raise InputError(f"no finished backfill shard in {out_dir} (no manifest/*.json)")
+    with SQLiteStore(store) as database:
+        yield from database.write_many(read_backfill(out_dir))

@@ -109,6 +109,21 @@ def test_the_relevance_filter_skips_off_topic_articles_and_lists_them(client, ar
     assert sorted_json(jsonl) == sorted_json(expected)
 
 
+def test_the_readme_duckdb_recipe_reads_the_parquet_shards(client, archive, tmp_path):
+    import duckdb
+
+    out = tmp_path / "backfill"
+    run_backfill([archive], out, client=client, shard_size=4)
+    health = duckdb.sql(f"""
+        SELECT attack_date, victims[1] AS victim, attack_types, sectors, url
+        FROM read_parquet('{out}/incidents/*.parquet')
+        WHERE list_contains(sectors, 'health') ORDER BY attack_date""").fetchall()
+    assert [row[1] for row in health] == ["centre hospitalier de Vire"] * 2  # a loose file and a JSONL line
+    statuses = duckdb.sql(f"""
+        SELECT status, count(*) FROM read_parquet('{out}/articles/*.parquet') GROUP BY status""").fetchall()
+    assert dict(statuses) == {"processed": 8, "failed": 1, "skipped": 1}
+
+
 def test_a_rerun_skips_finished_shards_and_does_the_rest(client, archive, tmp_path):
     out = tmp_path / "backfill"
     first = run_backfill([archive], out, client=client, shard_size=2)
@@ -152,6 +167,27 @@ def test_load_brings_a_backfill_into_the_store(client, archive, tmp_path):
         assert store.row_counts()["articles"] == 9
     empty = runner.invoke(app, ["load", str(tmp_path), "--into", str(tmp_path / "other.sqlite")])
     assert empty.exit_code == 2 and "no finished backfill shard" in empty.output
+
+
+def test_a_shard_that_fails_is_reported_and_retried_by_the_next_run(client, archive, tmp_path):
+    out = tmp_path / "backfill"
+    blocked = plan_shards([archive], 4)[0]
+    (out / "articles" / f"{blocked.id}.parquet").mkdir(parents=True)  # its file cannot be written
+    result = CliRunner().invoke(app, ["backfill", str(archive), "-o", str(out), "--shard-size", "4",
+                                      "--no-progress", "--scheduler", client.scheduler.address])  # fmt: skip
+    assert (
+        result.exit_code == 1
+        and blocked.id in result.output
+        and "run the same command again" in result.output
+    )
+    assert (
+        blocked.id not in finished_shards(out)
+        and len(finished_shards(out)) == len(plan_shards([archive], 4)) - 1
+    )
+    (out / "articles" / f"{blocked.id}.parquet").rmdir()
+    again = run_backfill([archive], out, client=client, shard_size=4)
+    assert (again.shards - again.already_done, again.failed_shards) == (1, {})
+    assert len(list(read_backfill(out))) == 9
 
 
 def test_missing_input_is_a_clear_error(tmp_path):

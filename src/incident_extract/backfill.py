@@ -109,6 +109,8 @@ class BackfillSummary:
     workers: int = 0
     worker_peak_rss_mb: dict[str, float] = dataclasses.field(default_factory=dict)
     dashboard: str | None = None
+    failed_shards: dict[str, str] = dataclasses.field(default_factory=dict)
+    """Shards whose task failed, with the error: not in the manifest, so a rerun tries them again."""
 
     def add(self, report: ShardReport) -> None:
         for name in ("articles", "skipped", "failed", "incident_articles", "incidents"):
@@ -372,6 +374,9 @@ def run_backfill(
             for shard in todo
         ]
         for future in distributed.as_completed(futures):
+            if future.status == "error":  # a shard that raised, or killed its workers again and again
+                summary.failed_shards[str(future.key).removeprefix("shard-")] = _one_line(future.exception())
+                continue
             report = future.result()
             summary.add(report)
             if on_shard:
@@ -379,6 +384,11 @@ def run_backfill(
         summary.seconds = time.perf_counter() - started
         summary.worker_peak_rss_mb = client.run(peak_rss_mb)
     return summary
+
+
+def _one_line(error: BaseException | None) -> str:
+    text = f"{type(error).__name__}: {error}" if error else "unknown error"
+    return text.splitlines()[0][:300] if text else text
 
 
 # --- reading a backfill back -----------------------------------------------------------------

@@ -517,6 +517,11 @@ def backfill(
         f"{summary.seconds:.1f} s on {summary.workers} workers (+ {summary.start_seconds:.1f} s start-up)\n"
         f"peak memory per worker: {memory:.0f} MB; wrote {output}"
     )
+    if summary.failed_shards:
+        for shard, error in summary.failed_shards.items():
+            err.print(f"[red]shard failed:[/red] {shard}: {error}")
+        err.print(f"{len(summary.failed_shards)} shards failed: run the same command again to retry them")
+        raise typer.Exit(code=1)
 
 
 @app.command()

@@ -175,15 +175,11 @@ def test_a_shard_that_fails_is_reported_and_retried_by_the_next_run(client, arch
     (out / "articles" / f"{blocked.id}.parquet").mkdir(parents=True)  # its file cannot be written
     result = CliRunner().invoke(app, ["backfill", str(archive), "-o", str(out), "--shard-size", "4",
                                       "--no-progress", "--scheduler", client.scheduler.address])  # fmt: skip
-    assert (
-        result.exit_code == 1
-        and blocked.id in result.output
-        and "run the same command again" in result.output
-    )
-    assert (
-        blocked.id not in finished_shards(out)
-        and len(finished_shards(out)) == len(plan_shards([archive], 4)) - 1
-    )
+    assert result.exit_code == 1, result.output
+    assert f"shard failed: {blocked.id}" in result.output and "run the same command again" in result.output
+    assert "Dask dashboard: http://" in result.output  # the link is printed at start
+    assert blocked.id not in finished_shards(out)
+    assert len(finished_shards(out)) == len(plan_shards([archive], 4)) - 1
     (out / "articles" / f"{blocked.id}.parquet").rmdir()
     again = run_backfill([archive], out, client=client, shard_size=4)
     assert (again.shards - again.already_done, again.failed_shards) == (1, {})

@@ -107,6 +107,8 @@ class BackfillSummary:
     start_seconds: float = 0.0
     """Cluster start and pipeline load on every worker."""
     workers: int = 0
+    worker_cpu_seconds: float = 0.0
+    """CPU time the workers spent during ``seconds`` (a worker that died takes its share with it)."""
     worker_peak_rss_mb: dict[str, float] = dataclasses.field(default_factory=dict)
     dashboard: str | None = None
     failed_shards: dict[str, str] = dataclasses.field(default_factory=dict)
@@ -303,6 +305,13 @@ def pipeline_plugin(model: str):
     return PipelinePlugin(model)
 
 
+def cpu_seconds() -> float:
+    """This process's CPU time (run on each worker): with wall time, it tells whether the workers
+    had their cores to themselves on a shared machine."""
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
 def peak_rss_mb() -> float:
     """This process's peak resident memory (run on each worker)."""
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
@@ -368,7 +377,7 @@ def run_backfill(
         summary.start_seconds = time.perf_counter() - started
         if on_start:
             on_start(summary, len(todo))
-        started = time.perf_counter()
+        started, cpu_before = time.perf_counter(), client.run(cpu_seconds)
         futures = [
             client.submit(process_shard, shard, str(out), settings, relevance, jsonl, key=f"shard-{shard.id}")
             for shard in todo
@@ -382,6 +391,8 @@ def run_backfill(
             if on_shard:
                 on_shard(report)
         summary.seconds = time.perf_counter() - started
+        cpu_after = client.run(cpu_seconds)
+        summary.worker_cpu_seconds = sum(cpu_after[w] - cpu_before.get(w, 0.0) for w in cpu_after)
         summary.worker_peak_rss_mb = client.run(peak_rss_mb)
     return summary
 

@@ -491,7 +491,8 @@ def backfill(
         task = bar.add_task("starting the cluster", total=None)
 
         def started(summary: BackfillSummary, todo: int) -> None:
-            err.print(f"Dask dashboard: {summary.dashboard} ({summary.workers} workers)")
+            dashboard = summary.dashboard or "none (the scheduler needs bokeh to serve it)"
+            err.print(f"Dask dashboard: {dashboard} ({summary.workers} workers)")
             bar.update(task, description="shards", total=todo)
 
         def finished(report: ShardReport) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import gzip
 import io
+import zlib
 from pathlib import Path
 
 import pytest
@@ -94,6 +95,11 @@ def test_only_html_pages_come_out_with_their_url_and_archive_date(tmp_path, name
     assert {a.fallback_published for a in articles} == {dt.date(2023, 11, 4)}
     assert all(a.path.startswith(f"{tmp_path / name}@") for a in articles)
     assert len({a.id for a in articles}) == len(pages)  # the WARC record ids
+    data = (tmp_path / name).read_bytes()
+    for article in articles:  # FILE@OFFSET: where the record starts, to find it again
+        start = int(article.path.rsplit("@", 1)[1])
+        record = zlib.decompressobj(31).decompress(data[start:]) if name.endswith(".gz") else data[start:]
+        assert record.startswith(b"WARC/1.0\r\n") and article.url.encode() in record[:1000]
 
 
 def test_archived_pages_clean_as_the_saved_pages_do(tmp_path):

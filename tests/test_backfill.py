@@ -231,4 +231,8 @@ def test_a_killed_worker_s_shard_is_retried_and_written_once(client, tmp_path):
         f"{folder / 'lot.jsonl'}:{n}" for n in range(1, 25)
     )
     assert summary.articles == 24 and len(finished_shards(out)) == 12
-    assert not list(out.rglob("*.tmp")) or all(p.name.startswith(".") for p in out.rglob("*.tmp"))
+    leftover = out / "articles" / f".{plan_shards([folder], 2)[0].id}.parquet.12345.tmp"
+    leftover.write_bytes(b"PAR1 half a file")  # what a worker killed while writing leaves
+    again = run_backfill([folder], out, client=client, shard_size=2)
+    assert again.already_done == 12 and not leftover.exists()
+    assert len(list(read_backfill(out))) == 24

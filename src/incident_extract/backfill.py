@@ -260,6 +260,16 @@ def check_shard_size(out: Path, shard_size: int) -> None:
         raise OutputError(f"cannot write to {out}: {exc.strerror}") from exc
 
 
+def remove_leftovers(out: Path) -> list[Path]:
+    """Delete the temporary files of writes that never finished (a worker killed mid-write):
+    hidden ``.NAME.tmp`` files that no reader looks at, removed so that they do not pile up.
+    Called before a run starts: one backfill at a time per output folder."""
+    leftovers = [path for path in out.glob("*/.*.tmp") if path.is_file()]
+    for path in leftovers:
+        path.unlink(missing_ok=True)
+    return leftovers
+
+
 def finished_shards(out_dir: str | Path) -> dict[str, ShardReport]:
     """The manifest: every finished shard's report, by shard id."""
     folder = Path(out_dir) / "manifest"
@@ -384,6 +394,7 @@ def run_backfill(
     shards = plan_shards(inputs, shard_size)
     out = Path(out_dir)
     check_shard_size(out, shard_size)
+    remove_leftovers(out)
     done = finished_shards(out)
     todo = [shard for shard in shards if shard.id not in done]
     summary = BackfillSummary(shards=len(shards), already_done=len(shards) - len(todo))

@@ -21,7 +21,7 @@ from incident_extract.backfill import (
     run_backfill,
 )
 from incident_extract.cli import app
-from incident_extract.outputs import read_records
+from incident_extract.outputs import read_records, write_records
 from incident_extract.store import record_json
 
 pytestmark = pytest.mark.model
@@ -76,16 +76,18 @@ def sorted_json(records) -> list[str]:
     return sorted(record_json(record) for record in records)
 
 
-def run_cli_records(inputs, out):
-    result = CliRunner().invoke(app, ["run", *map(str, inputs), "-o", str(out), "--no-progress"])
+def run_cli_records(inputs, out, *options):
+    result = CliRunner().invoke(app, ["run", *map(str, inputs), "-o", str(out), "--no-progress", *options])
     assert result.exit_code == 0, result.output
     return list(read_records(out))
 
 
-def test_records_equal_those_of_run(client, archive, tmp_path):
-    expected = run_cli_records([archive], tmp_path / "run.jsonl")
+@pytest.mark.parametrize("relevance", [True, False])
+def test_records_equal_those_of_run(client, archive, tmp_path, relevance):
+    options = [] if relevance else ["--no-relevance-filter"]
+    expected = run_cli_records([archive], tmp_path / "run.jsonl", *options)
     out = tmp_path / "backfill"
-    summary = run_backfill([archive], out, client=client, shard_size=2, relevance=False)
+    summary = run_backfill([archive], out, client=client, shard_size=2, relevance=relevance)
     assert summary.shards == len(plan_shards([archive], 2)) >= 4
     assert summary.articles == len(expected) == 10
     assert sorted_json(read_backfill(out)) == sorted_json(expected)
@@ -96,15 +98,15 @@ def test_records_equal_those_of_run(client, archive, tmp_path):
 def test_the_relevance_filter_skips_off_topic_articles_and_lists_them(client, archive, tmp_path):
     import pandas
 
-    expected = [r for r in run_cli_records([archive], tmp_path / "run.jsonl") if "festival" not in r.text]
+    expected = run_cli_records([archive], tmp_path / "run.jsonl")
     out = tmp_path / "backfill"
     summary = run_backfill([archive], out, client=client, shard_size=3, jsonl=True)
     assert (summary.articles, summary.skipped, summary.failed) == (10, 1, 1)
-    assert sorted_json(read_backfill(out)) == sorted_json(expected)
     articles = pandas.read_parquet(out / "articles")
     (skipped,) = articles[articles.status == "skipped"].itertuples()
     assert skipped.source_path.endswith("festival.txt") and "no cyber-incident word" in skipped.reason
-    assert pandas.isna(skipped.record)
+    assert json.loads(skipped.record)["is_incident"] is False  # its record, as run writes it
+    assert sorted_json(read_backfill(out)) == sorted_json(expected)
     jsonl = [record for path in sorted((out / "jsonl").glob("*.jsonl")) for record in read_records(path)]
     assert sorted_json(jsonl) == sorted_json(expected)
 
@@ -139,7 +141,7 @@ def test_a_rerun_skips_finished_shards_and_does_the_rest(client, archive, tmp_pa
     assert (second.shards, second.already_done) == (first.shards, first.shards - 1)
     third = run_backfill([archive], out, client=client, shard_size=2)
     assert third.already_done == third.shards and third.articles == 0
-    assert len(list(read_backfill(out))) == 9  # the off-topic article has no record
+    assert len(list(read_backfill(out))) == 10
     other_size = CliRunner().invoke(app, ["backfill", str(archive), "-o", str(out), "--shard-size", "3"])
     assert other_size.exit_code == 2 and "--shard-size 2" in other_size.output  # else articles twice
 
@@ -157,7 +159,10 @@ def test_a_shard_run_twice_leaves_one_copy(archive, tmp_path, nlp):
     first = process_shard(shard, out)
     second = process_shard(shard, out)  # as when Dask reruns the task of a worker that died after writing
     assert first.files == second.files and first.articles == second.articles == 5
-    assert len(list(read_backfill(out))) == 4  # the off-topic article has no record
+    assert len(list(read_backfill(out))) == 5
+
+
+CLUSTERS = "SELECT victim, victims, earliest_date, attack_types, sources, articles FROM cluster_summary ORDER BY sources"
 
 
 def test_load_brings_a_backfill_into_the_store(client, archive, tmp_path):
@@ -173,7 +178,14 @@ def test_load_brings_a_backfill_into_the_store(client, archive, tmp_path):
         # the store keeps what write_records(..., "x.sqlite") keeps (not the record's incident_rule)
         stored = sorted(r.model_dump_json(exclude={"incident_rule"}) for r in store.read_records())
         assert stored == sorted(r.model_dump_json(exclude={"incident_rule"}) for r in read_backfill(out))
-        assert store.row_counts()["articles"] == 9
+        assert store.row_counts()["articles"] == 10
+        clusters = store.connection.execute(CLUSTERS).fetchall()
+    # the store's incident clusters are rebuilt as when run writes records into a store
+    for _ in write_records(read_backfill(out), tmp_path / "run-like.sqlite"):
+        pass
+    with SQLiteStore(tmp_path / "run-like.sqlite") as same:
+        assert [tuple(row) for row in clusters] == [tuple(row) for row in same.connection.execute(CLUSTERS)]
+    assert clusters  # the same hospital reported twice at least
     empty = runner.invoke(app, ["load", str(tmp_path), "--into", str(tmp_path / "other.sqlite")])
     assert empty.exit_code == 2 and "no finished backfill shard" in empty.output
 
@@ -192,7 +204,7 @@ def test_a_shard_that_fails_is_reported_and_retried_by_the_next_run(client, arch
     (out / "articles" / f"{blocked.id}.parquet").rmdir()
     again = run_backfill([archive], out, client=client, shard_size=4)
     assert (again.shards - again.already_done, again.failed_shards) == (1, {})
-    assert len(list(read_backfill(out))) == 9
+    assert len(list(read_backfill(out))) == 10
 
 
 def test_missing_input_is_a_clear_error(tmp_path):

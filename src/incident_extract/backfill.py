@@ -3,7 +3,8 @@
 The inputs are cut into shards (a WARC file, a fixed number of lines of a JSONL file, a fixed
 number of loose files); Dask distributed runs one task per shard on its workers. Each worker
 loads the pipeline once (:class:`PipelinePlugin`), then for each shard reads its articles,
-keeps those the relevance filter finds relevant, extracts them and writes the shard's Parquet
+extracts them as ``run`` does (the relevance filter keeps spaCy away from off-topic ones),
+writes the shard's Parquet
 files under the output folder (``outputs/parquet_files.py``) and, last, the shard's manifest
 entry. A shard is finished when its entry exists: a rerun skips finished shards, and a shard
 whose worker died (Dask runs it again elsewhere) is rewritten under the same names by atomic
@@ -25,7 +26,6 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
-from .clean import CleanArticle
 from .errors import InputError, MissingExtraError, OutputError
 from .models import ArticleRecord
 from .nlp.pipeline import load_pipeline
@@ -35,11 +35,10 @@ from .outputs.parquet_files import (
     incident_schema,
     incident_table_rows,
     read_parquet_records,
-    skipped_row,
     write_parquet,
 )
-from .records import extract_piped, source_of
-from .relevance import RelevanceDecision, is_relevant
+from .records import extract_piped
+from .relevance import RelevanceDecision, is_relevant_text
 from .settings import DEFAULT_SETTINGS, INPUT_SUFFIXES, Settings
 from .sources import _read_json_object, read_path
 from .store import atomic_writer, record_json
@@ -51,8 +50,6 @@ if TYPE_CHECKING:
 DEFAULT_SHARD_SIZE = 200
 """Articles per shard: small enough to spread 1,000 articles over several workers and to lose
 little when a worker dies, large enough that per-task overhead (tens of ms) stays negligible."""
-LEAD_CHARS = 1000
-"""How much of the cleaned text counts as the lead for the relevance filter."""
 
 
 @dataclasses.dataclass(frozen=True)
@@ -193,10 +190,21 @@ def read_shard(shard: Shard, settings: Settings = DEFAULT_SETTINGS) -> Iterator:
             yield from read_path(Path(path), settings)
 
 
-def relevance_decision(article: CleanArticle) -> RelevanceDecision:
-    """The relevance filter on a cleaned article: its title and lead (the one call to change
-    when the filter comes to read the whole text)."""
-    return is_relevant(article.title, article.text[:LEAD_CHARS])
+def relevance_decision(record: ArticleRecord) -> RelevanceDecision:
+    """The relevance filter's verdict on a record's text and title, as ``extract_piped`` made it
+    (it is deterministic): says which records were kept away from spaCy, and why."""
+    return is_relevant_text(record.text, record.source.title)
+
+
+def article_status(record: ArticleRecord, relevance: bool) -> tuple[str, str]:
+    """``skipped`` (off-topic, no spaCy), ``failed`` (``errors``) or ``processed``, with a reason."""
+    if relevance and record.text and not record.is_incident:
+        decision = relevance_decision(record)
+        if not decision.keep:
+            return "skipped", decision.reason
+    if record.errors:
+        return "failed", "; ".join(record.errors)
+    return "processed", ""
 
 
 def process_shard(
@@ -206,33 +214,26 @@ def process_shard(
     relevance: bool = True,
     jsonl: bool = False,
 ) -> ShardReport:
-    """Read, filter, extract and write one shard; the manifest entry is written last."""
+    """Read, extract and write one shard, with the same records as ``run``; the manifest entry
+    is written last."""
     started = time.perf_counter()
     out = Path(out_dir)
     nlp = load_pipeline(settings.model)  # loaded by the worker plugin: cached here
-    skipped: list[dict[str, object]] = []
-
-    def keep(article: CleanArticle) -> bool:
-        decision = relevance_decision(article)
-        if not decision.keep:
-            skipped.append(skipped_row(source_of(article), article.text, decision.reason))
-        return decision.keep
-
-    one_process = settings.model_copy(update={"workers": 1})
-    records = list(
-        extract_piped(read_shard(shard, settings), nlp, one_process, keep=keep if relevance else None)
-    )
+    one_process = settings.model_copy(update={"workers": 1, "relevance_filter": relevance})
+    records = list(extract_piped(read_shard(shard, settings), nlp, one_process))
+    statuses = [article_status(record, relevance) for record in records]
     report = ShardReport(shard=shard.id, paths=list(shard.paths), worker_pid=os.getpid())
     files = [out / "incidents" / f"{shard.id}.parquet", out / "articles" / f"{shard.id}.parquet"]
     write_parquet(list(incident_table_rows(records)), incident_schema(), files[0])
-    write_parquet([article_row(r) for r in records] + skipped, article_schema(), files[1])
+    rows = [article_row(record, *status) for record, status in zip(records, statuses, strict=True)]
+    write_parquet(rows, article_schema(), files[1])
     if jsonl:
         files.append(out / "jsonl" / f"{shard.id}.jsonl")
         with atomic_writer(files[-1]) as handle:
             handle.writelines(record_json(r) + "\n" for r in records)
-    report.articles = len(records) + len(skipped)
-    report.skipped = len(skipped)
-    report.failed = sum(bool(r.errors) for r in records)
+    report.articles = len(records)
+    report.skipped = sum(status == "skipped" for status, _ in statuses)
+    report.failed = sum(status == "failed" for status, _ in statuses)
     report.incident_articles = sum(r.is_incident for r in records)
     report.incidents = sum(len(r.incidents) for r in records)
     report.files = [str(f.relative_to(out)) for f in files]
@@ -440,17 +441,17 @@ def _one_line(error: BaseException | None) -> str:
 
 
 def read_backfill(out_dir: str | Path) -> Iterator[ArticleRecord]:
-    """Every record of the finished shards, shard by shard (skipped articles have none)."""
+    """Every record of the finished shards, shard by shard."""
     out = Path(out_dir)
     for shard in finished_shards(out):
         yield from read_parquet_records(out / "articles" / f"{shard}.parquet")
 
 
 def load_backfill(out_dir: str | Path, store: str | Path) -> Iterator[ArticleRecord]:
-    """Write the backfill's records into a SQLite store (idempotent); yields each once committed."""
-    from .outputs import SQLiteStore
+    """Write the backfill's records into a SQLite store (idempotent) and rebuild its incident
+    clusters, as ``run -o store.sqlite`` does; yields each record once committed."""
+    from .outputs.sqlite_store import write_sqlite
 
     if not finished_shards(out_dir):
         raise InputError(f"no finished backfill shard in {out_dir} (no manifest/*.json)")
-    with SQLiteStore(store) as database:
-        yield from database.write_many(read_backfill(out_dir))
+    yield from write_sqlite(read_backfill(out_dir), store)  # then rebuilds the incident clusters

@@ -30,10 +30,6 @@ from rich.progress import (
 )
 
 from . import __version__
-from .batch import BatchEvent, BatchSummary, load_batch_config, run_batch_file
-from .clusters import Cluster, cluster
-from .digest import build_digest, digest_markdown, write_digest
-from .errors import IncidentExtractError, InputError
 from .backfill import (
     DEFAULT_SHARD_SIZE,
     BackfillSummary,
@@ -42,6 +38,10 @@ from .backfill import (
     quiet_dask_logs,
     run_backfill,
 )
+from .batch import BatchEvent, BatchSummary, load_batch_config, run_batch_file
+from .clusters import Cluster, cluster
+from .digest import build_digest, digest_markdown, write_digest
+from .errors import IncidentExtractError, InputError
 from .fetch import Fetcher, FetchSettings
 from .models import ArticleRecord
 from .nlp.pipeline import load_pipeline, save_pipeline
@@ -456,6 +456,8 @@ def datasette_metadata(
     """Print the metadata.yml for datasette (canned queries, facets, full-text search) to stdout:
     ``datasette STORE -m metadata.yml``."""
     typer.echo(datasette_metadata_yaml(store), nl=False)
+
+
 @app.command()
 def backfill(
     inputs: Annotated[
@@ -476,8 +478,11 @@ def backfill(
         typer.Option(min=1, help="Articles (JSONL lines, loose files) per shard; a WARC file is one shard."),
     ] = DEFAULT_SHARD_SIZE,
     jsonl: Annotated[bool, typer.Option("--jsonl", help="Also write each shard's records as JSONL.")] = False,
-    relevance: Annotated[
-        bool, typer.Option(help="Skip articles whose title and lead have no cyber-incident word.")
+    relevance_filter: Annotated[
+        bool,
+        typer.Option(
+            help="Skip spaCy for articles whose cleaned text has no cyber-incident word (as run does)."
+        ),
     ] = True,
     model: Annotated[
         str, typer.Option(help="spaCy model name or saved pipeline folder (as the workers see it).")
@@ -502,7 +507,7 @@ def backfill(
             if not logging.getLogger().isEnabledFor(logging.INFO):  # --verbose shows Dask's INFO logs
                 quiet_dask_logs()
             summary = run_backfill(inputs, output, scheduler=scheduler, workers=workers, shard_size=shard_size,
-                                   settings=settings, relevance=relevance, jsonl=jsonl,
+                                   settings=settings, relevance=relevance_filter, jsonl=jsonl,
                                    on_start=started, on_shard=finished)  # fmt: skip
         except (IncidentExtractError, OSError) as exc:
             err.print(f"[red]error:[/red] {exc}")

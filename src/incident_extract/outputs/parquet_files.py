@@ -1,6 +1,6 @@
 """Parquet files of a backfill: one ``articles`` and one ``incidents`` file per shard (pyarrow).
 
-``articles/SHARD.parquet`` has one row per input article, skipped ones included, with the
+``articles/SHARD.parquet`` has one row per input article, off-topic ones included, with the
 whole record as JSON in ``record`` (lossless: :func:`read_parquet_records` gives back the same
 pydantic records). ``incidents/SHARD.parquet`` is the wide table of the CSV export, typed (lists,
 dates), one row per incident: what an analyst queries with DuckDB or pandas. Both schemas are
@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..errors import MissingExtraError
-from ..models import ArticleRecord, Source
+from ..models import ArticleRecord
 from ..store import record_json
 from .tables import INCIDENT_COLUMNS, article_key, incident_rows
 
@@ -39,7 +39,7 @@ ARTICLE_COLUMNS = (
     "record",
 )
 """``status``: ``processed``, ``failed`` (the record carries ``errors``) or ``skipped`` by the
-relevance filter (``reason`` says why; no record)."""
+relevance filter (``reason`` says why; its record says no incident, as ``run``'s does)."""
 LIST_COLUMNS = frozenset(
     {
         "errors",
@@ -92,24 +92,7 @@ def incident_schema() -> pyarrow.Schema:
     )
 
 
-def article_row(record: ArticleRecord) -> dict[str, object]:
-    return _source_row(record, "failed" if record.errors else "processed", "; ".join(record.errors)) | {
-        "is_incident": record.is_incident,
-        "incidents": len(record.incidents),
-        "record": record_json(record),
-    }
-
-
-def skipped_row(source: Source, text: str, reason: str) -> dict[str, object]:
-    """An article the relevance filter dropped: listed, so that nothing goes missing unseen."""
-    return _source_row(ArticleRecord(source=source, text=text), "skipped", reason) | {
-        "is_incident": None,
-        "incidents": None,
-        "record": None,
-    }
-
-
-def _source_row(record: ArticleRecord, status: str, reason: str) -> dict[str, object]:
+def article_row(record: ArticleRecord, status: str, reason: str) -> dict[str, object]:
     source = record.source
     return {
         "article_key": article_key(record),
@@ -121,6 +104,9 @@ def _source_row(record: ArticleRecord, status: str, reason: str) -> dict[str, ob
         "title": source.title,
         "site": source.site,
         "published": source.published,
+        "is_incident": record.is_incident,
+        "incidents": len(record.incidents),
+        "record": record_json(record),
     }
 
 
@@ -147,9 +133,8 @@ def write_parquet(rows: list[dict[str, object]], schema: pyarrow.Schema, path: P
 
 
 def read_parquet_records(path: str | Path) -> Iterator[ArticleRecord]:
-    """The records of one ``articles`` file (skipped articles have none)."""
+    """The records of one ``articles`` file."""
     pa = _pyarrow()
     table = pa.parquet.read_table(path, columns=["record"])
     for value in table.column("record").to_pylist():
-        if value is not None:
-            yield ArticleRecord.model_validate_json(value)
+        yield ArticleRecord.model_validate_json(value)

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 from ..errors import MissingExtraError
 from ..models import ArticleRecord
 from ..store import record_json
-from .tables import INCIDENT_COLUMNS, article_key, incident_rows
+from .tables import INCIDENT_COLUMNS, LABEL_COLUMNS, article_key, incident_rows
 
 if TYPE_CHECKING:
     import pyarrow
@@ -54,6 +54,7 @@ LIST_COLUMNS = frozenset(
         "locations",
         "dates",
         "denied",
+        *LABEL_COLUMNS,  # the French labels of the id lists
     }
 )
 PARQUET_INCIDENT_COLUMNS = tuple(c for c in INCIDENT_COLUMNS if c not in ("article_index", "text"))

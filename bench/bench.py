@@ -67,6 +67,14 @@ def plan(workers: int, extras: bool) -> list[StepSpec]:
                 {"workers": workers, "how": "library", "output": "w_project"},
             )
         )
+        steps.append(
+            StepSpec(
+                "x_backfill",
+                f"(b) project, backfill on {workers} Dask workers",
+                "project_backfill",
+                {"workers": workers, "output": "x_backfill"},
+            )
+        )
     if extras:
         steps += [
             StepSpec("a_raw_nolemma", "raw spaCy -lemmatizer", "raw_spacy", {"exclude": ["lemmatizer"]}),
@@ -167,7 +175,7 @@ def wait_for_idle(max_wait: float, threshold: float = 0.25) -> float:
 
 
 def uses_several_cores(spec: StepSpec) -> bool:
-    return spec.kind == "project_workers" or spec.options.get("n_process", 1) > 1
+    return spec.kind in ("project_workers", "project_backfill") or spec.options.get("n_process", 1) > 1
 
 
 STEP_COST = {"project_text": 3, "project_html": 3, "raw_spacy": 1, "trafilatura": 0}
@@ -297,6 +305,7 @@ def compare_outputs(left: Path, right: Path) -> dict[str, Any]:
 COMPARISONS = {
     "parser": ("b_project", "b_project_noparser"),
     "workers": ("b_project", "w_project"),
+    "backfill": ("b_project", "x_backfill"),
     "pool": ("b_project", "w_project_pool"),
     "npipe": ("b_project", "w_project_npipe"),
     "html_vs_text": ("b_project", "d_project_html"),

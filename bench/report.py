@@ -60,7 +60,9 @@ def _note(step: dict[str, Any]) -> str:
         notes.append("runs: {:.1f}-{:.1f} articles/s".format(*step["rate_spread"]))
     if "mode" in step:
         notes.append(step["mode"])
-    if step.get("children_peak_rss_mb"):
+    if step.get("worker_peak_rss_mb"):
+        notes.append(f"largest Dask worker peak {step['worker_peak_rss_mb']:.0f} MB")
+    elif step.get("children_peak_rss_mb"):
         notes.append(f"largest worker peak {step['children_peak_rss_mb']:.0f} MB")
     if "incident_articles" in step:
         notes.append(f"{step['incident_articles']}/{step['articles']} incident articles")
@@ -192,6 +194,10 @@ RATIOS = [
         lambda s: _ratio(_run_s(s.get("b_project")), _run_s(s.get("w_project"))),
     ),
     (
+        "speed-up of the Dask backfill (b / backfill)",
+        lambda s: _ratio(_run_s(s.get("b_project")), _run_s(s.get("x_backfill"))),
+    ),
+    (
         "speed-up with the bench's article pool (b / pool)",
         lambda s: _ratio(_run_s(s.get("b_project")), _run_s(s.get("w_project_pool"))),
     ),
@@ -299,6 +305,7 @@ def _profile(profile: dict[str, Any]) -> Section:
 COMPARISON_LABELS = {
     "parser": "project without the parser vs with it",
     "workers": "several processes vs one",
+    "backfill": "Dask backfill vs one process",
     "pool": "article pool vs one process",
     "npipe": "nlp.pipe(n_process) vs one process",
     "html_vs_text": "HTML pages vs plain texts",

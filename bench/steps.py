@@ -260,6 +260,60 @@ def step_project_workers(
     return clock.result | counts | {"mode": mode, "workers": workers, "output": str(out)}
 
 
+def step_project_backfill(
+    articles: list[BenchArticle], options: dict, batch_size: int, workdir: Path
+) -> Result:
+    """``incident-extract backfill`` on a LocalCluster of ``workers`` Dask worker processes.
+
+    The texts are one JSONL file cut into shards of ``shard_size`` lines (Parquet + JSONL per
+    shard); the relevance filter is off so that every article is extracted, as in (b). ``load``
+    is the cluster start and the pipeline load on every worker (the worker plugin); ``run`` is
+    from the first shard submitted to the last one written. Peak RSS: the largest worker's.
+    """
+    clock = Clock()
+    from incident_extract.backfill import quiet_dask_logs, run_backfill
+    from incident_extract.settings import DEFAULT_SETTINGS
+    from incident_extract.store import read_jsonl, write_jsonl
+
+    quiet_dask_logs()
+    clock.lap("import")
+    source = workdir / f"{options['output']}-input.jsonl"
+    with source.open("w", encoding="utf-8") as handle:
+        for a in articles:
+            handle.write(
+                json.dumps({"id": a.id, "url": a.url, "published": a.published, "text": a.text}) + "\n"
+            )
+    out_dir = workdir / f"{options['output']}-backfill"
+    workers, shard_size = options.get("workers", 2), options.get("shard_size", 50)
+    settings = DEFAULT_SETTINGS.model_copy(update={"batch_size": batch_size})
+    summary = run_backfill(
+        [source],
+        out_dir,
+        workers=workers,
+        shard_size=shard_size,
+        settings=settings,
+        relevance=False,
+        jsonl=True,
+    )
+    # CPU time: the workers' during the run (the scheduler and client here are idle by comparison)
+    clock.result |= {"load_s": summary.start_seconds, "run_s": summary.seconds}
+    clock.result["run_cpu_s"] = summary.worker_cpu_seconds
+    out = workdir / f"{options['output']}.jsonl"  # the shards' JSONL, for the records comparison
+    shards = sorted((out_dir / "jsonl").glob("*.jsonl"))
+    for _ in write_jsonl((record for path in shards for record in read_jsonl(path)), out):
+        pass
+    return clock.result | {
+        "articles": summary.articles,
+        "incident_articles": summary.incident_articles,
+        "incidents": summary.incidents,
+        "error_articles": summary.failed,
+        "mode": f"Dask LocalCluster, {workers} worker processes x 1 thread, shards of {shard_size} lines",
+        "workers": workers,
+        "worker_peak_rss_mb": max(summary.worker_peak_rss_mb.values(), default=None),
+        "output": str(out),
+    }
+
+
 def extract_many_n_process(articles: Iterable, nlp: Any, settings: Any, n_process: int) -> Iterator:
     """``records.extract_many``'s single-process loop with ``n_process`` passed on to ``nlp.pipe``:
     spaCy's own multi-process design (Docs shipped as bytes), measured against the article pool."""
@@ -307,6 +361,7 @@ STEPS: dict[str, Callable[[list[BenchArticle], dict, int, Path], Result]] = {
     "trafilatura": step_trafilatura,
     "project_html": step_project_html,
     "project_workers": step_project_workers,
+    "project_backfill": step_project_backfill,
     "profile": step_profile,
 }
 

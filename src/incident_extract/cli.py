@@ -30,6 +30,14 @@ from rich.progress import (
 )
 
 from . import __version__
+from .backfill import (
+    DEFAULT_SHARD_SIZE,
+    BackfillSummary,
+    ShardReport,
+    load_backfill,
+    quiet_dask_logs,
+    run_backfill,
+)
 from .batch import BatchEvent, BatchSummary, load_batch_config, run_batch_file
 from .clusters import Cluster, cluster
 from .digest import build_digest, digest_markdown, write_digest
@@ -448,6 +456,98 @@ def datasette_metadata(
     """Print the metadata.yml for datasette (canned queries, facets, full-text search) to stdout:
     ``datasette STORE -m metadata.yml``."""
     typer.echo(datasette_metadata_yaml(store), nl=False)
+
+
+@app.command()
+def backfill(
+    inputs: Annotated[
+        list[str], typer.Argument(help="Folders, article files, JSONL shards and WARC/WARC.gz files.")
+    ],
+    output: Annotated[
+        Path, typer.Option("--output", "-o", help="Output folder: Parquet per shard and the manifest.")
+    ],
+    scheduler: Annotated[
+        str | None,
+        typer.Option(help="Dask scheduler address (tcp://host:8786); default: a LocalCluster here."),
+    ] = None,
+    workers: Annotated[
+        int | None, typer.Option(min=1, help="LocalCluster worker processes (default: one per CPU).")
+    ] = None,
+    shard_size: Annotated[
+        int,
+        typer.Option(min=1, help="Articles (JSONL lines, loose files) per shard; a WARC file is one shard."),
+    ] = DEFAULT_SHARD_SIZE,
+    jsonl: Annotated[bool, typer.Option("--jsonl", help="Also write each shard's records as JSONL.")] = False,
+    relevance_filter: Annotated[
+        bool,
+        typer.Option(
+            help="Skip spaCy for articles whose cleaned text has no cyber-incident word (as run does)."
+        ),
+    ] = True,
+    model: Annotated[
+        str, typer.Option(help="spaCy model name or saved pipeline folder (as the workers see it).")
+    ] = DEFAULT_SETTINGS.model,
+    progress: Annotated[bool, typer.Option(help="Show a progress bar over shards on stderr.")] = True,
+) -> None:
+    """Backfill an archive on a Dask cluster: one Parquet file per shard, finished shards skipped on rerun."""
+    settings = DEFAULT_SETTINGS.model_copy(update={"model": model})
+    with Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                  TimeElapsedColumn(), console=err, disable=not progress, transient=True) as bar:  # fmt: skip
+        task = bar.add_task("starting the cluster", total=None)
+
+        def started(summary: BackfillSummary, todo: int) -> None:
+            dashboard = summary.dashboard or "none (the scheduler needs bokeh to serve it)"
+            err.print(f"Dask dashboard: {dashboard} ({summary.workers} workers)")
+            bar.update(task, description="shards", total=todo)
+
+        def finished(report: ShardReport) -> None:
+            bar.advance(task)
+
+        try:
+            if not logging.getLogger().isEnabledFor(logging.INFO):  # --verbose shows Dask's INFO logs
+                quiet_dask_logs()
+            summary = run_backfill(inputs, output, scheduler=scheduler, workers=workers, shard_size=shard_size,
+                                   settings=settings, relevance=relevance_filter, jsonl=jsonl,
+                                   on_start=started, on_shard=finished)  # fmt: skip
+        except (IncidentExtractError, OSError) as exc:
+            err.print(f"[red]error:[/red] {exc}")
+            raise typer.Exit(code=2) from exc
+    if summary.already_done == summary.shards:
+        err.print(f"nothing to do: all {summary.shards} shards of these inputs are in {output}/manifest")
+        return
+    memory = max(summary.worker_peak_rss_mb.values(), default=0)
+    err.print(
+        f"shards: {summary.shards - summary.already_done} done now, {summary.already_done} done before\n"
+        f"articles: {summary.articles}, {summary.skipped} skipped (not relevant), {summary.failed} failed\n"
+        f"incidents: {summary.incidents} in {summary.incident_articles} articles\n"
+        f"{summary.seconds:.1f} s on {summary.workers} workers (+ {summary.start_seconds:.1f} s start-up)\n"
+        f"peak memory per worker: {memory:.0f} MB; wrote {output}"
+    )
+    if summary.failed_shards:
+        for shard, error in summary.failed_shards.items():
+            err.print(f"[red]shard failed:[/red] {shard}: {error}")
+        err.print(f"{len(summary.failed_shards)} shards failed: run the same command again to retry them")
+        raise typer.Exit(code=1)
+
+
+@app.command()
+def load(
+    backfill_dir: Annotated[Path, typer.Argument(help="A backfill's output folder.")],
+    into: Annotated[Path, typer.Option("--into", help="SQLite store to add the records to.")],
+) -> None:
+    """Bring a backfill's records into the analyst's SQLite store (re-loading replaces, never doubles)."""
+    started = time.perf_counter()
+    articles = incidents = 0
+    try:
+        for record in load_backfill(backfill_dir, into):
+            articles += 1
+            incidents += len(record.incidents)
+    except IncidentExtractError as exc:
+        err.print(f"[red]error:[/red] {exc}")
+        raise typer.Exit(code=2) from exc
+    err.print(
+        f"{articles} articles, {incidents} incidents loaded into {into} ({time.perf_counter() - started:.1f} s)"
+    )
 
 
 @app.command("build-model")

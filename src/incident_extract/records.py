@@ -25,6 +25,7 @@ from .errors import ArticleError
 from .models import ArticleRecord, Source
 from .nlp.pipeline import load_pipeline
 from .relevance import is_relevant_text
+from .sanitize import safe_optional, safe_text
 from .settings import DEFAULT_SETTINGS, Settings
 from .sources import RawArticle, article_from_mapping, parse_published, read_inputs
 
@@ -215,12 +216,14 @@ def process_inputs(
 
 
 def source_of(article: CleanArticle | RawArticle) -> Source:
+    """The record's source fields, safe to write whatever the article came with (an article
+    that failed before ``clean`` was never sanitised)."""
     return Source(
-        path=article.path,
-        id=article.id,
-        url=article.url,
-        title=article.title,
-        site=getattr(article, "site", None),
+        path=safe_optional(article.path),
+        id=safe_optional(article.id),
+        url=safe_optional(article.url),
+        title=safe_optional(article.title),
+        site=safe_optional(getattr(article, "site", None)),
         published=article.published,
     )
 
@@ -250,4 +253,8 @@ def off_topic_record(article: CleanArticle) -> ArticleRecord:
 
 def error_record(article: CleanArticle | RawArticle, message: str) -> ArticleRecord:
     text = article.text if isinstance(article, CleanArticle) else ""
-    return ArticleRecord(source=source_of(article), text=text or "", errors=[message, *article.notes])
+    return ArticleRecord(
+        source=source_of(article),
+        text=safe_text(text or ""),
+        errors=[safe_text(message), *(safe_text(note) for note in article.notes)],
+    )

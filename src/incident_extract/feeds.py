@@ -85,12 +85,12 @@ def parse_feed(content: bytes, url: str, content_type: str | None = None) -> lis
         parsed = feedparser.parse(io.BytesIO(content), response_headers=headers, sanitize_html=True)
     except Exception as exc:  # a parser bug on hostile input costs this feed, never the run
         raise FeedError(FeedErrorKind.MALFORMED, f"feed parser failed: {_short(exc)}", url) from None
-    items = [_safe_item(entry, url) for entry in parsed.entries]
-    if parsed.bozo and not any(item.link or item.title for item in items):
+    items = [_safe_item(entry, url) for entry in parsed.get("entries", [])]
+    if parsed.get("bozo") and not any(item.link or item.title for item in items):
         # the lenient parser may "recover" empty entries from garbage: that is no feed
         reason = parsed.get("bozo_exception")
         raise FeedError(FeedErrorKind.MALFORMED, f"unreadable feed: {_short(reason)}", url)
-    if not items and not parsed.version:
+    if not items and not parsed.get("version"):  # an empty document has no version key at all
         raise FeedError(FeedErrorKind.NOT_A_FEED, "no RSS or Atom feed in the content", url)
     return items
 

@@ -7,10 +7,12 @@ Every file is made on the fly; the French sentences are written for these tests.
 from __future__ import annotations
 
 import gzip
+import io
 import json
 import os
 import sqlite3
 import sys
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -33,6 +35,26 @@ ENGLISH = (
 )
 CHINESE = "医院的信息系统遭到勒索软件攻击，所有病历都无法访问，黑客要求支付赎金。" * 10
 TITLE = "Cyberattaque à l'hôpital de Vannes"
+
+
+ODD_NAMES = [
+    "ligne\nnouvelle.txt",
+    "tab\tulation.txt",
+    "-o.txt",
+    "=cmd|' 0'!A0.txt",
+    "$(id).txt",
+    "🔒 rançon.txt",
+    "\u202etxt.exe.txt",
+    "é" * 120 + ".txt",
+]
+"""File names a shell or a spreadsheet would misread; each is just a name here."""
+
+
+def zipped(data: bytes) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("zeros.txt", data)
+    return buffer.getvalue()
 
 
 def json_line(**fields) -> str:
@@ -68,6 +90,11 @@ CASES: dict[str, bytes] = {
     "melange.jsonl": "\n".join(
         ["[" * 50_000, json_line(id="bon-1"), "{pas du json", json_line(id="bon-2"), json_line(id="bon-3")]
     ).encode(),
+    "document.html": b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<< /Type /Catalog >>\nendobj\n" * 20,
+    "archive.html": zipped(bytes(2_000_000)),
+    "divs-fermees.html": b"<html><body>" + b"<div>" * 100_000 + b"</div>" * 100_000 + b"</body></html>",
+    "divs-ouvertes.html": b"<html><body>" + b"<div>" * 100_000,
+    "melange-langues.txt": (ENGLISH * 4 + FRENCH).encode(),
     "anglais.txt": ENGLISH.encode(),
     "chinois.txt": CHINESE.encode(),
 }
@@ -95,6 +122,11 @@ OUTCOMES: dict[str, tuple[str, str]] = {
     "infini.json": (ERROR, "-Infinity is not valid JSON"),
     "surrogat.json": (INCIDENT, "Alerte \ufffd"),
     "nul.json": (INCIDENT, "Alerte rouge"),
+    "document.html": (ERROR, "no article text"),
+    "archive.html": (ERROR, "binary"),
+    "divs-fermees.html": (ERROR, "no article text"),
+    "divs-ouvertes.html": (ERROR, "no article text"),
+    "melange-langues.txt": (INCIDENT, "Vannes"),  # a fifth in French: processed
     "anglais.txt": (ERROR, "not a French article"),
     "chinois.txt": (ERROR, "not a French article"),
 }
@@ -107,6 +139,8 @@ def hostile_folder(tmp_path_factory, nlp) -> Path:  # nlp: the pipeline once for
     for name, data in CASES.items():
         (folder / name).write_bytes(data)
     (folder / "bon.txt").write_text(TITLE + "\n" + FRENCH, encoding="utf-8")
+    for name in ODD_NAMES:
+        (folder / name).write_text(FRENCH, encoding="utf-8")
     if sys.platform == "linux":  # a name that is not UTF-8 (its bytes reach Python as surrogates)
         with open(os.path.join(os.fsencode(folder), b"caf\xe9.txt"), "wb") as handle:
             handle.write(FRENCH.encode())
@@ -182,3 +216,31 @@ def test_sqlite_output_keeps_every_article_after_a_hostile_one(hostile_folder, j
     # several files is one article
     expected = {article_key(ArticleRecord.model_validate(record)) for record in jsonl_records.values()}
     assert stored == expected
+
+
+def test_odd_file_names_are_read_like_any_other(jsonl_records):
+    for name in ODD_NAMES:
+        key = name.rsplit("/", 1)[-1]
+        assert jsonl_records[key]["is_incident"] is True, name
+
+
+@pytest.mark.skipif(not Path("/proc/self/mem").exists(), reason="needs /proc/self/mem to fail a read")
+def test_an_unreadable_file_is_an_error_line_and_the_others_are_kept(tmp_path, nlp):
+    unreadable = tmp_path / "illisible.txt"
+    unreadable.symlink_to("/proc/self/mem")  # reading it fails with EIO (chmod 000 means nothing to root)
+    good = tmp_path / "bon.txt"
+    good.write_text(TITLE + "\n" + FRENCH, encoding="utf-8")
+    out = tmp_path / "out.jsonl"
+    result = run(str(unreadable), str(good), "-o", str(out))
+    assert result.exit_code == 0, result.output
+    records = by_name([json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()])
+    assert "cannot read file" in records["illisible.txt"]["errors"][0]
+    assert records["bon.txt"]["is_incident"] is True
+
+
+def test_a_fifo_given_as_input_is_refused_before_any_work(tmp_path):
+    fifo = tmp_path / "tube.txt"
+    os.mkfifo(fifo)
+    result = run(str(fifo), "-o", str(tmp_path / "out.jsonl"))
+    assert result.exit_code == 2
+    assert "input not found" in result.output

@@ -8,6 +8,7 @@ No trained model here: the pipeline is not what reads hostile bytes.
 from __future__ import annotations
 
 import json
+from urllib.parse import urlsplit
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -16,6 +17,7 @@ from hypothesis import strategies as st
 from incident_extract.clean import clean
 from incident_extract.errors import ArticleError
 from incident_extract.feeds import FeedError, parse_feed
+from incident_extract.fetch import canonical_url, strip_credentials
 from incident_extract.models import ArticleRecord
 from incident_extract.records import error_record, source_of
 from incident_extract.sources import read_path
@@ -142,3 +144,26 @@ def test_feed_parser_gives_items_or_a_feed_error(feed):
             if value is not None:
                 value.encode("utf-8")
                 assert "\x00" not in value
+
+
+@FUZZ
+@given(
+    url=st.one_of(
+        nasty_text,
+        st.builds(
+            "{}://{}@{}/{}?{}".format,
+            st.sampled_from(["http", "https", "HTTP", "file", ""]),
+            nasty_text,
+            nasty_text,
+            nasty_text,
+            nasty_text,
+        ),
+    )
+)
+def test_urls_of_any_shape_give_a_key_without_credentials(url):
+    for shown in (canonical_url(url), strip_credentials(url)):
+        try:
+            netloc = urlsplit(shown).netloc
+        except ValueError:  # unparsable (a bad IPv6 host): never fetched, its error line says so
+            continue
+        assert "@" not in netloc

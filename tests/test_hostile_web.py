@@ -12,7 +12,14 @@ import pytest
 from typer.testing import CliRunner
 
 from incident_extract.cli import app
-from incident_extract.fetch import Fetcher, FetchError, FetchErrorKind, FetchSettings, canonical_url
+from incident_extract.fetch import (
+    Fetcher,
+    FetchError,
+    FetchErrorKind,
+    FetchSettings,
+    canonical_url,
+    decode_body,
+)
 
 from .hostile_web import HostileWeb, hostile_web
 
@@ -144,6 +151,13 @@ def test_a_silent_server_is_retried_only_within_the_deadline(web: HostileWeb):
     with Fetcher(settings) as fetcher, pytest.raises(FetchError):
         fetcher.fetch_page(url)
     assert 1 <= web.hits["/muet.html"] < 6
+
+
+def test_a_page_with_one_bad_byte_keeps_its_accents():
+    html = f"<html><body><p>{'Cyberattaque à la mairie de Brest : les écoles sont touchées. ' * 4}</p>"
+    body = html.encode() + b"\xe9</body></html>"  # one stray Latin-1 byte in a UTF-8 page
+    text = decode_body(body, "utf-8", "http://127.0.0.1/page.html")
+    assert "écoles" in text and text.count("\ufffd") == 1
 
 
 def test_canonical_url_drops_credentials():

@@ -22,6 +22,7 @@ from htmldate.extractors import extract_url_date
 from htmldate.utils import Extractor
 from lxml import etree
 
+from .decoding import bom_codec, mostly_utf8
 from .errors import ArticleError
 from .sanitize import safe_fields, safe_optional
 from .settings import DEFAULT_SETTINGS, Settings
@@ -47,16 +48,6 @@ class CleanArticle:
     """Problems with one field (an unreadable date), written to the record's ``errors``."""
 
 
-_BOMS = (
-    (b"\xef\xbb\xbf", "utf-8-sig"),
-    (b"\xff\xfe\x00\x00", "utf-32"),
-    (b"\x00\x00\xfe\xff", "utf-32"),
-    (b"\xff\xfe", "utf-16"),
-    (b"\xfe\xff", "utf-16"),
-)
-"""Byte-order marks, longest first (UTF-32 LE starts like UTF-16 LE)."""
-
-
 def decode_bytes(data: bytes, source: str | None = None) -> str:
     """Bytes of a file -> text, in the order a French reader expects; binary data is refused.
 
@@ -72,18 +63,18 @@ def decode_bytes(data: bytes, source: str | None = None) -> str:
     """
     if not data.strip():
         raise ArticleError("empty file")
-    for bom, codec in _BOMS:
-        if data.startswith(bom):
-            return data.decode(codec, errors="replace")
+    codec = bom_codec(data)
+    if codec:
+        return data.decode(codec, errors="replace")
     if b"\x00" in data[:4096]:
         raise ArticleError("binary content (NUL bytes), not a text or HTML article")
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError:
         pass
-    mostly_utf8 = _mostly_utf8(data)
-    if mostly_utf8 is not None:
-        text, replaced = mostly_utf8
+    mostly = mostly_utf8(data)
+    if mostly is not None:
+        text, replaced = mostly
         log.warning("%s: %d invalid UTF-8 sequence(s) replaced by U+FFFD", source or "article", replaced)
         return text
     western = _western_french(data)
@@ -93,15 +84,6 @@ def decode_bytes(data: bytes, source: str | None = None) -> str:
     if best is None:
         raise ArticleError("undecodable content: no text encoding fits these bytes")
     return str(best)
-
-
-def _mostly_utf8(data: bytes) -> tuple[str, int] | None:
-    """The UTF-8 reading with bad sequences replaced, when the valid multi-byte characters
-    outnumber the bad sequences four to one (a Latin-1 file has almost no valid ones)."""
-    text = data.decode("utf-8", errors="replace")
-    replaced = text.count("\ufffd") - data.count("\ufffd".encode())
-    valid = sum(1 for char in text if ord(char) > 127) - replaced
-    return (text, replaced) if valid >= 4 * replaced else None
 
 
 def _western_french(data: bytes) -> str | None:

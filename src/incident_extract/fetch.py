@@ -39,6 +39,7 @@ import httpx
 from charset_normalizer import from_bytes
 from pydantic import BaseModel, ConfigDict, Field
 
+from .decoding import bom_codec, mostly_utf8
 from .errors import IncidentExtractError
 
 log = logging.getLogger(__name__)
@@ -228,7 +229,8 @@ def canonical_url(url: str) -> str:
     query = "&".join(
         pair for pair in parts.query.split("&") if pair and not _is_tracker(pair.split("=", 1)[0])
     )
-    rebuilt = f"{parts.scheme}://{parts.netloc}{parts.path.rstrip('/')}"
+    host = parts.netloc.rpartition("@")[2]  # courlan unescapes entities: `&#64;` may become an @
+    rebuilt = f"{parts.scheme}://{host}{parts.path.rstrip('/')}"
     return f"{rebuilt}?{query}" if query else rebuilt
 
 
@@ -263,35 +265,31 @@ def parse_content_type(value: str | None) -> tuple[str | None, str | None]:
 
 
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([\w.:-]+)""", re.IGNORECASE)
-_BOMS = (
-    (b"\xef\xbb\xbf", "utf-8-sig"),
-    (b"\xff\xfe\x00\x00", "utf-32"),
-    (b"\x00\x00\xfe\xff", "utf-32"),
-    (b"\xff\xfe", "utf-16"),
-    (b"\xfe\xff", "utf-16"),
-)
 
 
 def decode_body(content: bytes, declared: str | None = None, url: str = "") -> str:
     """Bytes of a page -> text, or FetchError(encoding) when no encoding fits.
 
     Order: byte-order mark; UTF-8 when the bytes are valid UTF-8 (a page declared Latin-1 but
-    written in UTF-8 is common, the reverse is caught by strict decoding); the HTTP charset;
+    written in UTF-8 is common, the reverse is caught by strict decoding), or nearly so (a few
+    bad sequences become U+FFFD: :func:`.decoding.mostly_utf8`); the HTTP charset;
     the ``<meta charset>``; last, charset-normalizer's detection (preferring an encoding in
     which the text reads as French). NUL bytes without a BOM mean binary data, not a page.
     """
-    for bom, codec in _BOMS:
-        if content.startswith(bom):
-            try:
-                return content.decode(codec)
-            except UnicodeDecodeError:
-                break
+    codec = bom_codec(content)
+    if codec:
+        with contextlib.suppress(UnicodeDecodeError):
+            return content.decode(codec)
     if b"\x00" in content[:4096]:
         raise FetchError(FetchErrorKind.UNSUPPORTED_CONTENT, "binary content (NUL bytes), not a page", url)
     try:
         return content.decode("utf-8")
     except UnicodeDecodeError:
         pass
+    mostly = mostly_utf8(content)
+    if mostly is not None:
+        log.warning("%s: %d invalid UTF-8 sequence(s) replaced by U+FFFD", strip_credentials(url), mostly[1])
+        return mostly[0]
     meta = _META_CHARSET.search(content[:4096])
     candidates = [declared, meta.group(1).decode("ascii", "replace").lower() if meta else None]
     for codec in candidates:

@@ -244,3 +244,24 @@ def test_a_fifo_given_as_input_is_refused_before_any_work(tmp_path):
     result = run(str(fifo), "-o", str(tmp_path / "out.jsonl"))
     assert result.exit_code == 2
     assert "input not found" in result.output
+
+
+HUGE_COUNT = (
+    "La mairie de Morlaix a été victime d'une cyberattaque par rançongiciel. Les données de "
+    "100000000000000000000000 personnes auraient été volées, selon la commune, qui a prévenu l'ANSSI."
+)
+
+
+def test_a_record_sqlite_cannot_hold_is_stored_as_an_error_and_the_run_goes_on(tmp_path, nlp):
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    (folder / "a-enorme.txt").write_text(HUGE_COUNT, encoding="utf-8")  # past SQLite's 64-bit integers
+    (folder / "b-bon.txt").write_text(TITLE + "\n" + FRENCH, encoding="utf-8")
+    out = tmp_path / "records.sqlite"
+    result = run(str(folder), "-o", str(out))
+    assert result.exit_code == 0, result.output
+    with sqlite3.connect(out) as connection:
+        rows = dict(connection.execute("SELECT source_id, errors_json FROM articles"))
+    assert set(rows) == {"a-enorme", "b-bon"}
+    assert "cannot store this record: OverflowError" in rows["a-enorme"]
+    assert rows["b-bon"] == "[]"

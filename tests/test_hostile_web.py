@@ -162,3 +162,30 @@ def test_a_page_with_one_bad_byte_keeps_its_accents():
 
 def test_canonical_url_drops_credentials():
     assert canonical_url("https://moi:secret@exemple.fr/a?utm_source=x") == "https://exemple.fr/a"
+
+
+@pytest.mark.model
+def test_a_record_sqlite_cannot_hold_fails_its_item_only(web: HostileWeb, tmp_path, nlp):
+    huge = (
+        "<html><head><title>Cyberattaque à Morlaix</title></head><body><article><p>La mairie de Morlaix "
+        "a été victime d'une cyberattaque par rançongiciel. Les données de 100000000000000000000000 "
+        "personnes auraient été volées, selon la commune, qui a prévenu l'ANSSI.</p></article></body></html>"
+    )
+    web.page("/enorme.html", huge)
+    web.page("/b.html", page("Cyberattaque à Dinan", "Dinan"))
+    feed = web.page(
+        "/flux.rss",
+        rss(
+            ("Cyberattaque à Morlaix", web.url("/enorme.html")), ("Cyberattaque à Dinan", web.url("/b.html"))
+        ),
+        RSS,
+    )
+    result = CliRunner().invoke(app, ["batch", batch_config(tmp_path, feed), "--no-progress"])
+    assert result.exit_code == 0, result.output
+    assert "unstorable 1" in result.output
+    with sqlite3.connect(tmp_path / "veille.sqlite") as connection:
+        marks = dict(connection.execute("SELECT item_url, error_kind FROM batch_seen"))
+    assert marks == {web.url("/enorme.html"): "unstorable", web.url("/b.html"): None}
+    assert stored_urls(tmp_path) == [web.url("/b.html"), web.url("/enorme.html")]
+    lines = {line["source"]["url"]: line for line in journal(tmp_path)}
+    assert "OverflowError" in lines[web.url("/enorme.html")]["errors"][0]

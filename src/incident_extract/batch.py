@@ -52,7 +52,7 @@ from .records import extract_many
 from .relevance import is_relevant, is_relevant_text
 from .settings import DEFAULT_SETTINGS, Settings
 from .sources import RawArticle
-from .store import record_json
+from .store import UNSTORABLE, record_json, unstorable
 from .web import fetch_article
 
 log = logging.getLogger(__name__)
@@ -612,8 +612,9 @@ class _BatchRun:
             final = final_urls.pop(key, key)
             if final != key:  # a redirect: the article is stored once, under the URL it ended at
                 record = record.model_copy(update={"source": record.source.model_copy(update={"url": final})})
-            if self.commit(record, candidate, kind, final):
-                self.count(record, kind)
+            committed = self.commit(record, candidate, kind, final)
+            if committed is not None:
+                self.count(*committed)
 
     def off_topic_reason(self, record: ArticleRecord) -> str | None:
         """Why the relevance filter kept this record's article away from spaCy, if it did."""
@@ -632,24 +633,30 @@ class _BatchRun:
         self.summary.items_skipped += 1
         self.notify(BatchEvent("item", candidate.key, "skipped", reason))
 
-    def commit(self, record: ArticleRecord, candidate: _Candidate, kind: str | None, final: str) -> bool:
-        """Sink, outbox and mark in one transaction; False if another run committed the item first,
-        or when the item redirects to a page already stored (the alias is marked, not stored again)."""
+    def commit(
+        self, record: ArticleRecord, candidate: _Candidate, kind: str | None, final: str
+    ) -> tuple[ArticleRecord, str | None] | None:
+        """Sink, outbox and mark in one transaction; returns the record stored and its error kind.
+
+        None if another run committed the item first, or when the item redirects to a page
+        already stored (the alias is marked, not stored again)."""
         status: ItemStatus = "failed" if record.errors else "processed"
         reason = record.errors[0] if record.errors else ("incident" if record.is_incident else "no incident")
         with self.state.transaction() as connection:
             if self.state.is_seen(candidate.key):
                 self.summary.items_already_seen += 1
-                return False
+                return None
             final_seen = self.state.seen(final) if final != candidate.key else None
             if final_seen is not None and final_seen.status != "skipped":
                 alias = f"redirects to {final}, already stored"
                 self.state.mark_seen(candidate.key, candidate.feed_url, candidate.item, "skipped", alias)
                 self.summary.items_already_seen += 1
                 self.notify(BatchEvent("item", candidate.key, "skipped", alias))
-                return False
+                return None
             if self.record_sink is not None:
-                self.record_sink(record, connection)
+                record = self.sink_or_error(record, connection)
+                if record.errors and status == "processed":  # the sink refused its values
+                    status, kind, reason = "failed", "unstorable", record.errors[-1]
             if self.config.store.jsonl is not None:
                 connection.execute(
                     "INSERT INTO batch_outbox (item_url, record_json) VALUES (?, ?)",
@@ -669,7 +676,21 @@ class _BatchRun:
                     final, candidate.feed_url, candidate.item, status, f"reached from {candidate.key}"
                 )
         self.notify(BatchEvent("item", candidate.key, status, reason))
-        return True
+        return record, kind
+
+    def sink_or_error(self, record: ArticleRecord, connection: sqlite3.Connection) -> ArticleRecord:
+        """Give the record to the sink; one whose values it refuses is replaced by an error record
+        (under a savepoint, so its partial rows go), and the batch goes on."""
+        assert self.record_sink is not None
+        connection.execute("SAVEPOINT record")
+        try:
+            self.record_sink(record, connection)
+        except UNSTORABLE as exc:
+            connection.execute("ROLLBACK TO record")
+            record = unstorable(record, exc)
+            self.record_sink(record, connection)
+        connection.execute("RELEASE record")
+        return record
 
     def count(self, record: ArticleRecord, kind: str | None) -> None:
         if kind:

@@ -98,6 +98,20 @@ def _umask() -> int:
     return mask
 
 
+UNSTORABLE = (OverflowError, ValueError, TypeError)
+"""What a writer raises on one record's values (an integer past SQLite's 64 bits...), as
+opposed to the output itself failing (disk full: ``OSError``, ``sqlite3.OperationalError``)."""
+
+
+def unstorable(record: ArticleRecord, error: Exception) -> ArticleRecord:
+    """The record to write instead of one a writer refused: the article, its text and why."""
+    return ArticleRecord(
+        source=record.source,
+        text=record.text,
+        errors=[*record.errors, f"cannot store this record: {error.__class__.__name__}: {error}"],
+    )
+
+
 def record_json(record: ArticleRecord) -> str:
     return record.model_dump_json(exclude_none=False)
 

@@ -39,14 +39,10 @@ def test_a_short_text_is_one_piece():
     assert piece_spans(PARAGRAPH, DEFAULT_SETTINGS.piece_chars) == [(0, len(PARAGRAPH))]
 
 
-def test_batches_are_capped_in_characters_and_count():
-    class Doc:
-        def __init__(self, n: int) -> None:
-            self.text = "a" * n
-
-    items = [(Doc(n), None) for n in (40, 40, 40, 200, 10, 10, 10, 10)]
-    sizes = [[len(doc.text) for doc, _ in group] for group in _batches(iter(items), size=3, chars=100)]
-    assert sizes == [[40, 40], [40], [200], [10, 10, 10], [10]]
+def test_batches_are_capped_in_tokens_and_count(blank_nlp):
+    docs = [blank_nlp.make_doc("un mot " * n) for n in (20, 20, 20, 100, 5, 5, 5, 5)]  # 2 tokens each
+    groups = _batches(iter((doc, None) for doc in docs), size=3, tokens=100)
+    assert [[len(doc) for doc, _ in group] for group in groups] == [[40, 40], [40], [200], [10, 10, 10], [10]]
 
 
 @pytest.mark.model

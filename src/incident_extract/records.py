@@ -146,7 +146,7 @@ def extract_piped(
 
     Memory stays bounded whatever the inputs within the caps: a long text goes through the
     pipeline in pieces of at most ``settings.piece_chars`` (their incidents merged, evidence
-    offsets shifted into the full text), and a batch holds at most ``settings.batch_chars``.
+    offsets shifted into the full text), and a batch holds at most ``settings.batch_tokens``.
     """
     failed: deque[ArticleRecord] = deque()
 
@@ -197,19 +197,19 @@ def _pipe(
     if n_process > 1:  # spaCy's own processes batch by count only
         yield from nlp.pipe(items, as_tuples=True, batch_size=settings.batch_size, n_process=n_process)
         return
-    for group in _batches(items, settings.batch_size, settings.batch_chars):
+    for group in _batches(items, settings.batch_size, settings.batch_tokens):
         yield from nlp.pipe(group, as_tuples=True, batch_size=len(group))
 
 
 def _batches(
-    items: Iterator[tuple[Doc, _Piece]], size: int, chars: int
+    items: Iterator[tuple[Doc, _Piece]], size: int, tokens: int
 ) -> Iterator[list[tuple[Doc, _Piece]]]:
-    """Groups of at most ``size`` docs and ``chars`` characters (a longer doc alone)."""
+    """Groups of at most ``size`` docs and ``tokens`` tokens (a longer doc alone)."""
     group: list[tuple[Doc, _Piece]] = []
     total = 0
     for item in items:
-        length = len(item[0].text)
-        if group and (len(group) >= size or total + length > chars):
+        length = len(item[0])
+        if group and (len(group) >= size or total + length > tokens):
             yield group
             group, total = [], 0
         group.append(item)

@@ -167,3 +167,25 @@ def test_urls_of_any_shape_give_a_key_without_credentials(url):
         except ValueError:  # unparsable (a bad IPv6 host): never fetched, its error line says so
             continue
         assert "@" not in netloc
+
+
+tags = st.sampled_from(
+    ["div", "p", "math", "svg", "tr", "td", "table", "script", "style", "title", "template", "meta"]
+)
+markup = st.recursive(
+    nasty_text,
+    lambda inner: st.builds(
+        lambda tag, children, closed: f"<{tag}>" + "".join(children) + (f"</{tag}>" if closed else ""),
+        tags,
+        st.lists(inner, max_size=3),
+        st.booleans(),
+    ),
+    max_leaves=10,
+)
+
+
+@FUZZ
+@given(html=markup)
+def test_tag_soup_gives_text_or_its_own_error(folder, html):
+    data = html.encode("utf-8", errors="surrogatepass")
+    assert len(read_all(folder, "soupe.html", data)) == 1

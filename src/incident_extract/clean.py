@@ -98,10 +98,17 @@ def _western_french(data: bytes) -> str | None:
 
 
 def html_to_text(html: str, url: str | None = None) -> tuple[str, dict]:
-    """Main text and metadata (title, sitename, date) of a page, by trafilatura."""
-    document = trafilatura.bare_extraction(
-        html, url=url, with_metadata=True, include_comments=False, include_tables=False
-    )
+    """Main text and metadata (title, sitename, date) of a page, by trafilatura.
+
+    trafilatura and the libraries under it (htmldate, lxml) can fail on hostile markup
+    (``<math><tr><tr>`` trips an assertion in lxml's ``drop_tree``): that page gets its error.
+    """
+    try:
+        document = trafilatura.bare_extraction(
+            html, url=url, with_metadata=True, include_comments=False, include_tables=False
+        )
+    except Exception as exc:  # a library bug on one page must not cost the run
+        raise ArticleError(f"unreadable HTML page (trafilatura failed: {exc.__class__.__name__})") from exc
     if document is None or not (document.text or "").strip():
         raise ArticleError("no article text found in the HTML page")
     meta = {"title": document.title, "site": document.sitename, "date": declared_date(html, url)}

@@ -213,7 +213,7 @@ def run(
                     seen_paths.add(file_path)
                     bar.advance(task)
         except (IncidentExtractError, OSError) as exc:  # OSError: disk full while writing, and the like
-            err.print(f"[red]error:[/red] {escape(_one_line(exc))}")
+            err.print(f"[red]error:[/red] {escape(_one_line(exc, output))}")
             raise typer.Exit(code=2) from exc
         finally:
             if fetcher:
@@ -423,10 +423,13 @@ def cluster_json(group: Cluster) -> str:
     )
 
 
-def _one_line(exc: Exception) -> str:
+def _one_line(exc: Exception, output: Path | None = None) -> str:
+    """An OSError (disk full, quota...) as one line naming the file, without a traceback."""
     if isinstance(exc, OSError) and exc.strerror:
-        where = f" ({exc.filename})" if exc.filename else ""
-        return f"cannot write the output{where}: {exc.strerror}"
+        where = exc.filename or output
+        return (
+            f"cannot write {where}: {exc.strerror}" if where else f"cannot write the output: {exc.strerror}"
+        )
     return str(exc)
 
 

@@ -157,6 +157,13 @@ def extract_piped(
             except ArticleError as exc:
                 failed.append(error_record(raw, str(exc)))
                 continue
+            except OSError:  # the machine's, not the article's (disk full): the run stops, rc 2
+                raise
+            except Exception as exc:  # a bug met on one hostile input: that article's error, not the run's
+                where = raw.path or raw.url or raw.id
+                log.error("cleaning %s failed: %r", where, exc, exc_info=log.isEnabledFor(logging.INFO))
+                failed.append(error_record(raw, f"unexpected error while cleaning: {exc.__class__.__name__}"))
+                continue
             if settings.relevance_filter and not is_relevant_text(article.text, article.title).keep:
                 failed.append(off_topic_record(article))  # no spaCy for an article about other things
                 continue

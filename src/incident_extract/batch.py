@@ -46,13 +46,13 @@ from spacy.language import Language
 
 from .errors import InputError, OutputError
 from .feeds import FeedError, FeedErrorKind, FeedItem, looks_like_feed, parse_feed
-from .fetch import Fetcher, FetchError, FetchSettings, canonical_url, check_url
+from .fetch import Fetcher, FetchError, FetchSettings, canonical_url, check_url, strip_credentials
 from .models import ArticleRecord
 from .records import extract_many
 from .relevance import is_relevant, is_relevant_text
 from .settings import DEFAULT_SETTINGS, Settings
 from .sources import RawArticle
-from .store import record_json
+from .store import UNSTORABLE, record_json, unstorable
 from .web import fetch_article
 
 log = logging.getLogger(__name__)
@@ -328,7 +328,7 @@ class BatchState:
                 " etag = excluded.etag, last_modified = excluded.last_modified,"
                 " last_success = excluded.last_success, last_checked = excluded.last_checked,"
                 " last_error = NULL, last_error_kind = NULL",
-                (feed.url, feed.name, etag, last_modified, now, now),
+                (strip_credentials(feed.url), feed.name, etag, last_modified, now, now),
             )
 
     def save_feed_error(self, feed: FeedSource, kind: str, message: str) -> None:
@@ -338,7 +338,7 @@ class BatchState:
                 " VALUES (?, ?, ?, ?, ?) ON CONFLICT (url) DO UPDATE SET name = excluded.name,"
                 " last_error = excluded.last_error, last_error_kind = excluded.last_error_kind,"
                 " last_checked = excluded.last_checked",
-                (feed.url, feed.name, message, kind, _now()),
+                (strip_credentials(feed.url), feed.name, message, kind, _now()),
             )
 
 
@@ -519,7 +519,7 @@ class _BatchRun:
             if poll.status == "ok":
                 self.state.save_feed_success(poll.feed, poll.etag, poll.last_modified)
             elif poll.status == "not_modified":
-                previous = self.state.feed(poll.feed.url)
+                previous = self.state.feed(strip_credentials(poll.feed.url))
                 self.state.save_feed_success(
                     poll.feed,
                     previous.etag if previous else None,
@@ -530,7 +530,8 @@ class _BatchRun:
 
     def poll_feed(self, feed: FeedSource) -> _FeedPoll:
         """Conditional GET and parse; a failure is recorded on the feed and the batch goes on."""
-        previous = self.state.feed(feed.url)
+        shown = strip_credentials(feed.url)  # what is stored and shown: never the password
+        previous = self.state.feed(shown)
         try:
             result = self.fetcher.fetch_feed(
                 feed.url,
@@ -539,23 +540,24 @@ class _BatchRun:
             )
             if result.not_modified:
                 self.summary.feeds_not_modified += 1
-                self.notify(BatchEvent("feed", feed.url, "not_modified"))
+                self.notify(BatchEvent("feed", shown, "not_modified"))
                 return _FeedPoll(feed, "not_modified", [])
             if not looks_like_feed(result.content, result.content_type):
-                shown = result.content_type or "untyped"
                 raise FeedError(
-                    FeedErrorKind.NOT_A_FEED, f"{shown} content, not an RSS or Atom feed", feed.url
+                    FeedErrorKind.NOT_A_FEED,
+                    f"{result.content_type or 'untyped'} content, not an RSS or Atom feed",
+                    shown,
                 )
             items = parse_feed(result.content, result.final_url, result.content_type_header)
         except (FetchError, FeedError) as error:
             self.summary.feeds_failed += 1
             self.summary.count_error(str(error.kind))
-            self.summary.feed_errors[feed.url] = str(error)
+            self.summary.feed_errors[shown] = str(error)
             self.state.save_feed_error(feed, str(error.kind), error.message)
-            self.notify(BatchEvent("feed", feed.url, "failed", str(error)))
+            self.notify(BatchEvent("feed", shown, "failed", str(error)))
             return _FeedPoll(feed, "failed", [])
         self.summary.feeds_ok += 1
-        self.notify(BatchEvent("feed", feed.url, "ok", f"{len(items)} items"))
+        self.notify(BatchEvent("feed", shown, "ok", f"{len(items)} items"))
         return _FeedPoll(feed, "ok", items, result.etag, result.last_modified)
 
     def new_items(self, polls: list[_FeedPoll]) -> list[_Candidate]:
@@ -566,7 +568,7 @@ class _BatchRun:
         summary = self.summary
         keys: set[str] = set()
         candidates = []
-        for feed_url, item in _interleave([(poll.feed.url, poll.items) for poll in polls]):
+        for feed_url, item in _interleave([(strip_credentials(poll.feed.url), poll.items) for poll in polls]):
             summary.items_in_feeds += 1
             if not item.link:
                 summary.items_without_link += 1
@@ -593,7 +595,8 @@ class _BatchRun:
         """Fetch, extract, and commit each record with its item's mark."""
         by_key = {candidate.key: candidate for candidate in candidates}
         fetch_errors: dict[str, FetchError] = {}
-        articles = _fetch_articles(self.fetcher, candidates, fetch_errors)
+        final_urls: dict[str, str] = {}
+        articles = _fetch_articles(self.fetcher, candidates, fetch_errors, final_urls)
         for record in extract_many(articles, nlp=self.nlp, settings=self.settings, progress=False):
             key = record.source.url or ""
             candidate = by_key.pop(key, None)
@@ -606,8 +609,12 @@ class _BatchRun:
             if off_topic is not None:
                 self.skip(candidate, off_topic)
                 continue
-            if self.commit(record, candidate, kind):
-                self.count(record, kind)
+            final = final_urls.pop(key, key)
+            if final != key:  # a redirect: the article is stored once, under the URL it ended at
+                record = record.model_copy(update={"source": record.source.model_copy(update={"url": final})})
+            committed = self.commit(record, candidate, kind, final)
+            if committed is not None:
+                self.count(*committed)
 
     def off_topic_reason(self, record: ArticleRecord) -> str | None:
         """Why the relevance filter kept this record's article away from spaCy, if it did."""
@@ -626,16 +633,30 @@ class _BatchRun:
         self.summary.items_skipped += 1
         self.notify(BatchEvent("item", candidate.key, "skipped", reason))
 
-    def commit(self, record: ArticleRecord, candidate: _Candidate, kind: str | None) -> bool:
-        """Sink, outbox and mark in one transaction; False if another run committed the item first."""
+    def commit(
+        self, record: ArticleRecord, candidate: _Candidate, kind: str | None, final: str
+    ) -> tuple[ArticleRecord, str | None] | None:
+        """Sink, outbox and mark in one transaction; returns the record stored and its error kind.
+
+        None if another run committed the item first, or when the item redirects to a page
+        already stored (the alias is marked, not stored again)."""
         status: ItemStatus = "failed" if record.errors else "processed"
         reason = record.errors[0] if record.errors else ("incident" if record.is_incident else "no incident")
         with self.state.transaction() as connection:
             if self.state.is_seen(candidate.key):
                 self.summary.items_already_seen += 1
-                return False
+                return None
+            final_seen = self.state.seen(final) if final != candidate.key else None
+            if final_seen is not None and final_seen.status != "skipped":
+                alias = f"redirects to {final}, already stored"
+                self.state.mark_seen(candidate.key, candidate.feed_url, candidate.item, "skipped", alias)
+                self.summary.items_already_seen += 1
+                self.notify(BatchEvent("item", candidate.key, "skipped", alias))
+                return None
             if self.record_sink is not None:
-                self.record_sink(record, connection)
+                record = self.sink_or_error(record, connection)
+                if record.errors and status == "processed":  # the sink refused its values
+                    status, kind, reason = "failed", "unstorable", record.errors[-1]
             if self.config.store.jsonl is not None:
                 connection.execute(
                     "INSERT INTO batch_outbox (item_url, record_json) VALUES (?, ?)",
@@ -650,8 +671,26 @@ class _BatchRun:
                 error_kind=kind,
                 is_incident=record.is_incident,
             )
+            if final != candidate.key and final_seen is None:  # the page's own URL, should a feed list it
+                self.state.mark_seen(
+                    final, candidate.feed_url, candidate.item, status, f"reached from {candidate.key}"
+                )
         self.notify(BatchEvent("item", candidate.key, status, reason))
-        return True
+        return record, kind
+
+    def sink_or_error(self, record: ArticleRecord, connection: sqlite3.Connection) -> ArticleRecord:
+        """Give the record to the sink; one whose values it refuses is replaced by an error record
+        (under a savepoint, so its partial rows go), and the batch goes on."""
+        assert self.record_sink is not None
+        connection.execute("SAVEPOINT record")
+        try:
+            self.record_sink(record, connection)
+        except UNSTORABLE as exc:
+            connection.execute("ROLLBACK TO record")
+            record = unstorable(record, exc)
+            self.record_sink(record, connection)
+        connection.execute("RELEASE record")
+        return record
 
     def count(self, record: ArticleRecord, kind: str | None) -> None:
         if kind:
@@ -670,16 +709,20 @@ def _interleave(feeds: list[tuple[str, list[FeedItem]]]) -> Iterator[tuple[str, 
 
 
 def _fetch_articles(
-    fetcher: Fetcher, candidates: Iterable[_Candidate], fetch_errors: dict[str, FetchError]
+    fetcher: Fetcher,
+    candidates: Iterable[_Candidate],
+    fetch_errors: dict[str, FetchError],
+    final_urls: dict[str, str],
 ) -> Iterator[RawArticle]:
     """RawArticles in candidate order, pages fetched a few at a time in threads.
 
     A fetch failure becomes a RawArticle with ``error`` (so the item still gets its record)
-    and its FetchError is kept in ``fetch_errors`` for the counts.
+    and its FetchError is kept in ``fetch_errors`` for the counts; ``final_urls`` gets the
+    canonical URL each page was redirected to.
     """
     workers = fetcher.settings.max_workers
     pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="incident-extract-fetch")
-    window: deque[tuple[_Candidate, Future[tuple[RawArticle, FetchError | None]]]] = deque()
+    window: deque[tuple[_Candidate, Future[tuple[RawArticle, FetchError | None, str]]]] = deque()
     pending = iter(candidates)
     try:
         for candidate in pending:
@@ -691,21 +734,23 @@ def _fetch_articles(
             following = next(pending, None)
             if following is not None:
                 window.append((following, pool.submit(_fetch_article, fetcher, following)))
-            article, error = future.result()
+            article, error, final = future.result()
             if error is not None:
                 fetch_errors[candidate.key] = error
+            final_urls[candidate.key] = final
             yield article
     finally:
         pool.shutdown(wait=False, cancel_futures=True)
 
 
-def _fetch_article(fetcher: Fetcher, candidate: _Candidate) -> tuple[RawArticle, FetchError | None]:
+def _fetch_article(fetcher: Fetcher, candidate: _Candidate) -> tuple[RawArticle, FetchError | None, str]:
     item = candidate.item
     article, error = fetch_article(
         fetcher, item.link or candidate.key, title=item.title, published=item.published
     )
+    final = article.url or candidate.key
     article.url = candidate.key  # the key the record is matched back with, whatever the redirects
-    return article, error
+    return article, error, final
 
 
 __all__ = [

@@ -8,6 +8,7 @@ No network access happens here.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -21,9 +22,13 @@ from htmldate.extractors import extract_url_date
 from htmldate.utils import Extractor
 from lxml import etree
 
+from .decoding import bom_codec, mostly_utf8
 from .errors import ArticleError
+from .sanitize import safe_fields, safe_optional
 from .settings import DEFAULT_SETTINGS, Settings
 from .sources import RawArticle
+
+log = logging.getLogger(__name__)
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
@@ -43,27 +48,67 @@ class CleanArticle:
     """Problems with one field (an unreadable date), written to the record's ``errors``."""
 
 
-def decode_bytes(data: bytes) -> str:
-    """UTF-8 when it is, else the encoding charset-normalizer detects; binary data is refused."""
+def decode_bytes(data: bytes, source: str | None = None) -> str:
+    """Bytes of a file -> text, in the order a French reader expects; binary data is refused.
+
+    1. a byte-order mark says the encoding (UTF-8, UTF-16, UTF-32);
+    2. NUL bytes without a mark mean binary data;
+    3. valid UTF-8 is UTF-8;
+    4. UTF-8 with a few invalid bytes (a cut, a stray Latin-1 letter) stays UTF-8: each bad
+       sequence becomes U+FFFD, and a warning names the file, rather than the whole text
+       being re-read in another code page as mojibake;
+    5. otherwise cp1252 (a superset of Latin-1's letters) when that reads as French, which
+       charset-normalizer tends to mistake for a Central European code page (``à`` -> ``ŕ``);
+    6. last, charset-normalizer's guess.
+    """
     if not data.strip():
         raise ArticleError("empty file")
+    codec = bom_codec(data)
+    if codec:
+        return data.decode(codec, errors="replace")
     if b"\x00" in data[:4096]:
         raise ArticleError("binary content (NUL bytes), not a text or HTML article")
     try:
-        return data.decode("utf-8-sig")
+        return data.decode("utf-8")
     except UnicodeDecodeError:
         pass
+    mostly = mostly_utf8(data)
+    if mostly is not None:
+        text, replaced = mostly
+        log.warning("%s: %d invalid UTF-8 sequence(s) replaced by U+FFFD", source or "article", replaced)
+        return text
+    western = _western_french(data)
+    if western is not None:
+        return western
     best = from_bytes(data).best()
     if best is None:
         raise ArticleError("undecodable content: no text encoding fits these bytes")
     return str(best)
 
 
+def _western_french(data: bytes) -> str | None:
+    for codec in ("cp1252", "latin-1"):  # cp1252 leaves five bytes undefined; Latin-1 none
+        try:
+            text = data.decode(codec)
+        except UnicodeDecodeError:
+            continue
+        language, _probability = _identifier().classify(text[:5000])
+        return text if language == "fr" else None
+    return None
+
+
 def html_to_text(html: str, url: str | None = None) -> tuple[str, dict]:
-    """Main text and metadata (title, sitename, date) of a page, by trafilatura."""
-    document = trafilatura.bare_extraction(
-        html, url=url, with_metadata=True, include_comments=False, include_tables=False
-    )
+    """Main text and metadata (title, sitename, date) of a page, by trafilatura.
+
+    trafilatura and the libraries under it (htmldate, lxml) can fail on hostile markup
+    (``<math><tr><tr>`` trips an assertion in lxml's ``drop_tree``): that page gets its error.
+    """
+    try:
+        document = trafilatura.bare_extraction(
+            html, url=url, with_metadata=True, include_comments=False, include_tables=False
+        )
+    except Exception as exc:  # a library bug on one page must not cost the run
+        raise ArticleError(f"unreadable HTML page (trafilatura failed: {exc.__class__.__name__})") from exc
     if document is None or not (document.text or "").strip():
         raise ArticleError("no article text found in the HTML page")
     meta = {"title": document.title, "site": document.sitename, "date": declared_date(html, url)}
@@ -105,9 +150,10 @@ def clean(article: RawArticle, settings: Settings = DEFAULT_SETTINGS) -> CleanAr
     """Raise ArticleError with a one-line reason when the article cannot be used."""
     if article.error:
         raise ArticleError(article.error)
+    article = safe_fields(article)  # lone surrogates and control characters, wherever they came from
     title, site, published = article.title, None, article.published
     if article.data is not None:
-        decoded = decode_bytes(article.data)
+        decoded = decode_bytes(article.data, article.path)
         if article.kind == "html":
             article.html = decoded
         else:
@@ -116,8 +162,8 @@ def clean(article: RawArticle, settings: Settings = DEFAULT_SETTINGS) -> CleanAr
         if not (article.html or "").strip():
             raise ArticleError("empty HTML page")
         raw_text, meta = html_to_text(article.html or "", article.url)
-        title = title or meta["title"]
-        site = meta["site"]
+        title = title or safe_optional(meta["title"])
+        site = safe_optional(meta["site"])
         if published is None and meta["date"]:
             published = _date_or_none(meta["date"])
     else:
@@ -181,7 +227,16 @@ def _squash(text: str) -> str:
 
 
 def check_language(text: str, settings: Settings = DEFAULT_SETTINGS) -> None:
-    language, probability = _identifier().classify(text[:5000])
+    """Refuse an article confidently in another language, or written mostly outside the Latin
+    script (py3langid's confidence on Chinese or Arabic news can stay under the threshold)."""
+    sample = text[:5000]
+    letters = [char for char in sample if char.isalpha()]
+    latin = sum(1 for char in letters if char < "\u0250" or "\u1e00" <= char <= "\u1eff")
+    if letters and latin < len(letters) / 2:
+        raise ArticleError(
+            f"not a French article ({len(letters) - latin} of {len(letters)} letters are not Latin)"
+        )
+    language, probability = _identifier().classify(sample)
     if language != settings.language and probability >= settings.min_language_confidence:
         raise ArticleError(f"not a French article (detected {language!r}, p={probability:.2f})")
 

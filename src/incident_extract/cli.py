@@ -52,7 +52,7 @@ from .records import extract_many
 from .relevance import is_relevant_text
 from .review import in_period, read_review_input, write_review
 from .settings import DEFAULT_SETTINGS
-from .sources import check_inputs, iter_paths, read_input_list, read_path, unsupported_files
+from .sources import check_inputs, iter_files, read_input_list, read_path, unsupported_files
 from .store import check_writable
 from .web import read_urls
 
@@ -177,7 +177,7 @@ def run(
         written = check_output(output, output_format, csv_delimiter=csv_delimiter, tlp=tlp)
         if review is not None:
             check_writable(review)
-        paths = list(iter_paths(paths_given))
+        paths = list(iter_files(paths_given))
         skipped = unsupported_files(paths_given)
         nlp = load_pipeline(settings.model)
     except (IncidentExtractError, OSError) as exc:
@@ -187,7 +187,7 @@ def run(
     failures: list[tuple[str, str]] = []
     fetcher = Fetcher(FetchSettings()) if urls else None
     raws = itertools.chain(
-        (article for path in paths for article in read_path(path, settings)),
+        (article for path, root in paths for article in read_path(path, settings, root)),
         read_urls(urls, fetcher) if fetcher else (),
     )
     with Progress(
@@ -220,8 +220,8 @@ def run(
                 if file_path not in seen_paths:
                     seen_paths.add(file_path)
                     bar.advance(task)
-        except IncidentExtractError as exc:
-            err.print(f"[red]error:[/red] {escape(str(exc))}")
+        except (IncidentExtractError, OSError) as exc:  # OSError: disk full while writing, and the like
+            err.print(f"[red]error:[/red] {escape(_one_line(exc, output))}")
             raise typer.Exit(code=2) from exc
         finally:
             if fetcher:
@@ -354,8 +354,8 @@ def batch(
 
         try:
             summary = run_batch_file(config, progress=show, settings=settings, written_keys=written_keys)
-        except IncidentExtractError as exc:
-            err.print(f"[red]error:[/red] {escape(str(exc))}")
+        except (IncidentExtractError, OSError) as exc:
+            err.print(f"[red]error:[/red] {escape(_one_line(exc))}")
             raise typer.Exit(code=2) from exc
     err.print(summary_lines(summary))
     if digest or digest_stdout:
@@ -429,6 +429,16 @@ def cluster_json(group: Cluster) -> str:
         },
         ensure_ascii=False,
     )
+
+
+def _one_line(exc: Exception, output: Path | None = None) -> str:
+    """An OSError (disk full, quota...) as one line naming the file, without a traceback."""
+    if isinstance(exc, OSError) and exc.strerror:
+        where = exc.filename or output
+        return (
+            f"cannot write {where}: {exc.strerror}" if where else f"cannot write the output: {exc.strerror}"
+        )
+    return str(exc)
 
 
 def summary_lines(summary: BatchSummary) -> str:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import email.utils
 import io
+import logging
 import re
 import time
 from dataclasses import dataclass
@@ -26,6 +27,9 @@ import lxml.html
 from lxml import etree
 
 from .errors import IncidentExtractError
+from .sanitize import safe_character_references, safe_fields
+
+log = logging.getLogger(__name__)
 
 NEWSROOM_TZ = ZoneInfo("Europe/Paris")
 """A feed date known only in UTC is read in French time: 23:30Z on the 14th is the 15th in Paris."""
@@ -74,14 +78,19 @@ def parse_feed(content: bytes, url: str, content_type: str | None = None) -> lis
     check_feed_safety(content, url)
     # without a content type, feedparser flags any document bozo ("no Content-type specified")
     headers = {"content-location": url, "content-type": content_type} if content_type else None
-    # a stream, never bytes: feedparser opens bytes that name an existing file (b"/etc/...")
-    parsed = feedparser.parse(io.BytesIO(content), response_headers=headers, sanitize_html=True)
-    items = [_item(entry, url) for entry in parsed.entries]
-    if parsed.bozo and not any(item.link or item.title for item in items):
+    # feedparser crashes on a reference to a lone surrogate (``&#xD800;``): made U+FFFD first
+    content = safe_character_references(content)
+    try:
+        # a stream, never bytes: feedparser opens bytes that name an existing file (b"/etc/...")
+        parsed = feedparser.parse(io.BytesIO(content), response_headers=headers, sanitize_html=True)
+    except Exception as exc:  # a parser bug on hostile input costs this feed, never the run
+        raise FeedError(FeedErrorKind.MALFORMED, f"feed parser failed: {_short(exc)}", url) from None
+    items = [_safe_item(entry, url) for entry in parsed.get("entries", [])]
+    if parsed.get("bozo") and not any(item.link or item.title for item in items):
         # the lenient parser may "recover" empty entries from garbage: that is no feed
         reason = parsed.get("bozo_exception")
         raise FeedError(FeedErrorKind.MALFORMED, f"unreadable feed: {_short(reason)}", url)
-    if not items and not parsed.version:
+    if not items and not parsed.get("version"):  # an empty document has no version key at all
         raise FeedError(FeedErrorKind.NOT_A_FEED, "no RSS or Atom feed in the content", url)
     return items
 
@@ -148,6 +157,16 @@ def _decode_head(head: bytes) -> str:
     if head.startswith((b"\xff\xfe", b"\xfe\xff")):
         return head.decode("utf-16", errors="ignore")
     return head.decode("utf-8-sig", errors="ignore")
+
+
+def _safe_item(entry: feedparser.FeedParserDict, feed_url: str) -> FeedItem:
+    """The entry as a FeedItem; an entry that cannot be read becomes an item without a link
+    (counted ``no_link`` by the batch), and the feed's other items go on."""
+    try:
+        return safe_fields(_item(entry, feed_url))
+    except (ValueError, TypeError, AttributeError, UnicodeError) as exc:
+        log.warning("unreadable item in %s: %s", feed_url, _short(exc))
+        return FeedItem(link=None, title=None, published=None, summary="", feed_url=feed_url)
 
 
 def _item(entry: feedparser.FeedParserDict, feed_url: str) -> FeedItem:

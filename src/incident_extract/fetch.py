@@ -32,13 +32,14 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from importlib import metadata
 from types import TracebackType
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urljoin, urlsplit, urlunsplit
 
 import courlan
 import httpx
 from charset_normalizer import from_bytes
 from pydantic import BaseModel, ConfigDict, Field
 
+from .decoding import bom_codec, mostly_utf8
 from .errors import IncidentExtractError
 
 log = logging.getLogger(__name__)
@@ -116,6 +117,9 @@ class FetchSettings(BaseModel):
     """Longest silence between two bytes; a server that stalls longer is given up."""
     max_seconds: float = Field(default=60.0, gt=0)
     """Whole-response deadline: a server dripping one byte at a time does not hold the batch."""
+    url_deadline_seconds: float = Field(default=60.0, gt=0)
+    """Longest time one URL may cost, redirects and retries included (from its first request):
+    without it, a server dripping a byte a second cost ``max_seconds`` for each attempt."""
     max_redirects: int = Field(default=5, ge=0)
     retries: int = Field(default=2, ge=0)
     """Extra attempts after a timeout or a 5xx/429 answer."""
@@ -194,14 +198,28 @@ def check_url(url: str) -> str:
     return url
 
 
+def strip_credentials(url: str) -> str:
+    """``url`` without its ``user:password@``: what may be stored, logged or shown.
+
+    The credentials still serve to fetch (httpx sends them as Basic auth), never to remember.
+    """
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return url.rpartition("@")[2] if "@" in url.partition("?")[0] else url
+    if "@" not in parts.netloc:
+        return url
+    return urlunsplit(parts._replace(netloc=parts.netloc.rpartition("@")[2]))
+
+
 def canonical_url(url: str) -> str:
-    """The identity of an article URL: no tracking parameters, fragment or trailing slash.
+    """The identity of an article URL: no credentials, tracking parameters, fragment or trailing slash.
 
     courlan does the work (lower-case scheme and host, default port dropped, query sorted,
     tracking parameters from its ClearURLs-based list removed); we add the French press
     tracker parameters it misses and drop the fragment. Non-http URLs come back stripped.
     """
-    url = url.strip()
+    url = strip_credentials(url.strip())
     try:
         if urlsplit(url).scheme.lower() not in ("http", "https"):
             return url
@@ -211,7 +229,8 @@ def canonical_url(url: str) -> str:
     query = "&".join(
         pair for pair in parts.query.split("&") if pair and not _is_tracker(pair.split("=", 1)[0])
     )
-    rebuilt = f"{parts.scheme}://{parts.netloc}{parts.path.rstrip('/')}"
+    host = parts.netloc.rpartition("@")[2]  # courlan unescapes entities: `&#64;` may become an @
+    rebuilt = f"{parts.scheme}://{host}{parts.path.rstrip('/')}"
     return f"{rebuilt}?{query}" if query else rebuilt
 
 
@@ -246,35 +265,31 @@ def parse_content_type(value: str | None) -> tuple[str | None, str | None]:
 
 
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([\w.:-]+)""", re.IGNORECASE)
-_BOMS = (
-    (b"\xef\xbb\xbf", "utf-8-sig"),
-    (b"\xff\xfe\x00\x00", "utf-32"),
-    (b"\x00\x00\xfe\xff", "utf-32"),
-    (b"\xff\xfe", "utf-16"),
-    (b"\xfe\xff", "utf-16"),
-)
 
 
 def decode_body(content: bytes, declared: str | None = None, url: str = "") -> str:
     """Bytes of a page -> text, or FetchError(encoding) when no encoding fits.
 
     Order: byte-order mark; UTF-8 when the bytes are valid UTF-8 (a page declared Latin-1 but
-    written in UTF-8 is common, the reverse is caught by strict decoding); the HTTP charset;
+    written in UTF-8 is common, the reverse is caught by strict decoding), or nearly so (a few
+    bad sequences become U+FFFD: :func:`.decoding.mostly_utf8`); the HTTP charset;
     the ``<meta charset>``; last, charset-normalizer's detection (preferring an encoding in
     which the text reads as French). NUL bytes without a BOM mean binary data, not a page.
     """
-    for bom, codec in _BOMS:
-        if content.startswith(bom):
-            try:
-                return content.decode(codec)
-            except UnicodeDecodeError:
-                break
+    codec = bom_codec(content)
+    if codec:
+        with contextlib.suppress(UnicodeDecodeError):
+            return content.decode(codec)
     if b"\x00" in content[:4096]:
         raise FetchError(FetchErrorKind.UNSUPPORTED_CONTENT, "binary content (NUL bytes), not a page", url)
     try:
         return content.decode("utf-8")
     except UnicodeDecodeError:
         pass
+    mostly = mostly_utf8(content)
+    if mostly is not None:
+        log.warning("%s: %d invalid UTF-8 sequence(s) replaced by U+FFFD", strip_credentials(url), mostly[1])
+        return mostly[0]
     meta = _META_CHARSET.search(content[:4096])
     candidates = [declared, meta.group(1).decode("ascii", "replace").lower() if meta else None]
     for codec in candidates:
@@ -358,6 +373,25 @@ class _BoundedDecoder:
         return chunk
 
 
+class _UrlClock:
+    """Time spent on one URL, from its first request on (a wait in the host's queue is not the
+    server's fault), over every redirect and retry."""
+
+    def __init__(self) -> None:
+        self.started: float | None = None
+
+    def start(self) -> None:
+        if self.started is None:
+            self.started = time.monotonic()
+
+    def left(self, budget: float) -> float:
+        return budget if self.started is None else budget - (time.monotonic() - self.started)
+
+    def allows(self, wait: float, budget: float) -> bool:
+        """Whether a retry after ``wait`` seconds still has time for an answer."""
+        return self.left(budget) > wait + 1.0
+
+
 @dataclass
 class _Answer:
     """One HTTP exchange, before redirects and retries are decided."""
@@ -425,7 +459,9 @@ class Fetcher:
             headers["If-None-Match"] = etag
         if last_modified:
             headers["If-Modified-Since"] = last_modified
-        return self._follow(url, headers, accept, max_bytes or self.settings.max_bytes, check_robots=True)
+        return self._follow(
+            url, headers, accept, max_bytes or self.settings.max_bytes, check_robots=True, clock=_UrlClock()
+        )
 
     def fetch_page(self, url: str) -> FetchResult:
         return self.fetch(url, accept=HTML_TYPES)
@@ -449,14 +485,21 @@ class Fetcher:
     # -- internals ---------------------------------------------------------------------------
 
     def _follow(
-        self, url: str, headers: dict[str, str], accept: frozenset[str], max_bytes: int, *, check_robots: bool
+        self,
+        url: str,
+        headers: dict[str, str],
+        accept: frozenset[str],
+        max_bytes: int,
+        *,
+        check_robots: bool,
+        clock: _UrlClock,
     ) -> FetchResult:
         current = check_url(url)
         visited = [current]
         for _hop in range(self.settings.max_redirects + 1):
             if check_robots and self.settings.respect_robots and not self.allowed_by_robots(current):
                 raise FetchError(FetchErrorKind.ROBOTS_DISALLOWED, "disallowed by robots.txt", current)
-            answer = self._with_retries(current, headers, accept, max_bytes)
+            answer = self._with_retries(current, headers, accept, max_bytes, clock)
             if answer.status in REDIRECT_STATUSES:
                 location = answer.headers.get("location")
                 if not location:
@@ -498,23 +541,28 @@ class Fetcher:
         raise FetchError(FetchErrorKind.HTTP_ERROR, f"HTTP {status}", final, status)
 
     def _with_retries(
-        self, url: str, headers: dict[str, str], accept: frozenset[str], max_bytes: int
+        self, url: str, headers: dict[str, str], accept: frozenset[str], max_bytes: int, clock: _UrlClock
     ) -> _Answer:
         settings = self.settings
+        shown = strip_credentials(url)
         for attempt in range(settings.retries + 1):
             last = attempt == settings.retries
             try:
-                answer = self._exchange(url, headers, accept, max_bytes)
+                answer = self._exchange(url, headers, accept, max_bytes, clock)
             except FetchError as error:
                 if error.kind is not FetchErrorKind.TIMEOUT or last:
                     raise
                 wait = self._backoff(attempt, None)
-                log.info("timeout on %s, retry %d in %.1f s", url, attempt + 1, wait)
+                if not clock.allows(wait, settings.url_deadline_seconds):
+                    raise
+                log.info("timeout on %s, retry %d in %.1f s", shown, attempt + 1, wait)
             else:
                 if answer.status not in RETRY_STATUSES or last:
                     return answer
                 wait = self._backoff(attempt, answer.headers.get("retry-after"))
-                log.info("HTTP %d on %s, retry %d in %.1f s", answer.status, url, attempt + 1, wait)
+                if not clock.allows(wait, settings.url_deadline_seconds):
+                    return answer
+                log.info("HTTP %d on %s, retry %d in %.1f s", answer.status, shown, attempt + 1, wait)
             time.sleep(wait)
         raise AssertionError("unreachable")  # the loop returns or raises on its last attempt
 
@@ -525,15 +573,32 @@ class Fetcher:
             wait = max(wait, _retry_after_seconds(retry_after))
         return min(wait, settings.backoff_max_seconds)
 
-    def _exchange(self, url: str, headers: dict[str, str], accept: frozenset[str], max_bytes: int) -> _Answer:
+    def _exchange(
+        self, url: str, headers: dict[str, str], accept: frozenset[str], max_bytes: int, clock: _UrlClock
+    ) -> _Answer:
         """One request: status and headers always; the body only for a 2xx of an accepted type."""
+        settings = self.settings
         with self._gate(url).turn():
             # counted from our turn: the wait for the host's politeness delay is not the server's
-            deadline = time.monotonic() + self.settings.max_seconds
+            clock.start()
+            left = clock.left(settings.url_deadline_seconds)
+            if left <= 0:
+                raise FetchError(
+                    FetchErrorKind.TIMEOUT,
+                    f"no complete answer within {settings.url_deadline_seconds:g} s (retries included)",
+                    url,
+                )
+            deadline = time.monotonic() + min(settings.max_seconds, left)
+            timeout = httpx.Timeout(
+                connect=min(settings.connect_timeout, left),
+                read=min(settings.read_timeout, left),
+                write=min(settings.read_timeout, left),
+                pool=min(settings.max_seconds, left),
+            )
             with self._lock:
                 self.requests += 1
             try:
-                with self.client.stream("GET", url, headers=headers) as response:
+                with self.client.stream("GET", url, headers=headers, timeout=timeout) as response:
                     if not 200 <= response.status_code < 300:
                         return _Answer(response.status_code, response.headers)
                     _check_type(response, accept, url)
@@ -554,7 +619,8 @@ class Fetcher:
             if time.monotonic() > deadline:
                 raise FetchError(
                     FetchErrorKind.TIMEOUT,
-                    f"response not complete within {self.settings.max_seconds:g} s",
+                    f"response not complete within "
+                    f"{min(self.settings.max_seconds, self.settings.url_deadline_seconds):g} s",
                     url,
                 )
         return bytes(body)
@@ -597,6 +663,7 @@ class Fetcher:
                 frozenset(),
                 self.settings.max_robots_bytes,
                 check_robots=False,
+                clock=_UrlClock(),
             )
         except FetchError as error:
             if error.status is not None and 400 <= error.status < 500:
@@ -604,7 +671,7 @@ class Fetcher:
             elif error.kind in (FetchErrorKind.TOO_LARGE, FetchErrorKind.UNSUPPORTED_CONTENT):
                 robots.allow_all = True  # unreadable rules are no rules
             else:
-                log.warning("robots.txt of %s unreachable (%s): host skipped", parts.netloc, error)
+                log.warning("robots.txt of %s unreachable (%s): host skipped", parts.hostname, error)
                 return error
             return robots
         text = result.content.decode("utf-8", errors="replace")

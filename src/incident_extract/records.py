@@ -7,13 +7,16 @@ with ``errors`` and the stream goes on.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import itertools
 import logging
 import math
 import multiprocessing as mp
+import re
 from collections import deque
 from collections.abc import Iterable, Iterator, Mapping, Sized
+from dataclasses import dataclass
 from typing import Any
 
 from pydantic import ValidationError
@@ -22,9 +25,10 @@ from spacy.tokens import Doc
 
 from .clean import CleanArticle, clean
 from .errors import ArticleError
-from .models import ArticleRecord, Source
+from .models import ArticleRecord, Incident, Source
 from .nlp.pipeline import load_pipeline
 from .relevance import is_relevant_text
+from .sanitize import safe_optional, safe_text
 from .settings import DEFAULT_SETTINGS, Settings
 from .sources import RawArticle, article_from_mapping, parse_published, read_inputs
 
@@ -137,29 +141,133 @@ def extract_many(
 def extract_piped(
     articles: Iterable[RawArticle], nlp: Language, settings: Settings, n_process: int = 1
 ) -> Iterator[ArticleRecord]:
-    """One ``nlp.pipe`` over the cleaned articles; ``n_process`` is spaCy's own multi-process mode
-    (Docs shipped between processes), kept for the benchmark that compares it with the pool."""
+    """``nlp.pipe`` over the cleaned articles; ``n_process`` is spaCy's own multi-process mode
+    (Docs shipped between processes), kept for the benchmark that compares it with the pool.
+
+    Memory stays bounded whatever the inputs within the caps: a long text goes through the
+    pipeline in pieces of at most ``settings.piece_chars`` (their incidents merged, evidence
+    offsets shifted into the full text), and a batch holds at most ``settings.batch_tokens``.
+    """
     failed: deque[ArticleRecord] = deque()
 
-    def docs() -> Iterator[tuple[Doc, CleanArticle]]:
+    def pieces() -> Iterator[tuple[Doc, _Piece]]:
         for raw in articles:
             try:
                 article = clean(raw, settings)
             except ArticleError as exc:
                 failed.append(error_record(raw, str(exc)))
                 continue
+            except OSError:  # the machine's, not the article's (disk full): the run stops, rc 2
+                raise
+            except Exception as exc:  # a bug met on one hostile input: that article's error, not the run's
+                where = raw.path or raw.url or raw.id
+                log.error("cleaning %s failed: %r", where, exc, exc_info=log.isEnabledFor(logging.INFO))
+                failed.append(error_record(raw, f"unexpected error while cleaning: {exc.__class__.__name__}"))
+                continue
             if settings.relevance_filter and not is_relevant_text(article.text, article.title).keep:
                 failed.append(off_topic_record(article))  # no spaCy for an article about other things
                 continue
-            yield article_doc(nlp, article), article
+            spans = piece_spans(article.text, settings.piece_chars)
+            for number, (start, end) in enumerate(spans, 1):
+                whole = start == 0 and end == len(article.text)
+                piece = article if whole else dataclasses.replace(article, text=article.text[start:end])
+                yield article_doc(nlp, piece), _Piece(article, start, number == len(spans))
 
-    pipe = nlp.pipe(docs(), as_tuples=True, batch_size=settings.batch_size, n_process=n_process)
-    for doc, article in pipe:
+    incidents: list[Incident] = []
+    errors: list[str] = []
+    rule: str | None = None  # the first piece that reports an incident says which rule decided
+    for doc, piece in _pipe(nlp, pieces(), settings, n_process):
         while failed:
             yield failed.popleft()
-        yield to_record(doc, article)
+        errors.extend(doc._.ie_errors or [])
+        found = doc._.ie_incidents or []
+        incidents.extend(shift_evidence(incident, piece.start) for incident in found)
+        rule = rule or (doc._.ie_incident_rule if found else None)
+        if piece.last:
+            yield build_record(piece.article, incidents, errors, rule)
+            incidents, errors, rule = [], [], None
     while failed:
         yield failed.popleft()
+
+
+@dataclass(frozen=True)
+class _Piece:
+    article: CleanArticle
+    start: int
+    """Offset of the piece in the article's text."""
+    last: bool
+
+
+def _pipe(
+    nlp: Language, items: Iterator[tuple[Doc, _Piece]], settings: Settings, n_process: int
+) -> Iterator[tuple[Doc, _Piece]]:
+    if n_process > 1:  # spaCy's own processes batch by count only
+        yield from nlp.pipe(items, as_tuples=True, batch_size=settings.batch_size, n_process=n_process)
+        return
+    for group in _batches(items, settings.batch_size, settings.batch_tokens):
+        yield from nlp.pipe(group, as_tuples=True, batch_size=len(group))
+
+
+def _batches(
+    items: Iterator[tuple[Doc, _Piece]], size: int, tokens: int
+) -> Iterator[list[tuple[Doc, _Piece]]]:
+    """Groups of at most ``size`` docs and ``tokens`` tokens (a longer doc alone)."""
+    group: list[tuple[Doc, _Piece]] = []
+    total = 0
+    for item in items:
+        length = len(item[0])
+        if group and (len(group) >= size or total + length > tokens):
+            yield group
+            group, total = [], 0
+        group.append(item)
+        total += length
+    if group:
+        yield group
+
+
+_PIECE_ENDS = (re.compile(r"\n\s*\n"), re.compile(r"\n"), re.compile(r"[.!?…»]\s+"), re.compile(r"\s+"))
+"""Where a piece may end, best first: a blank line, a line end, a sentence end, any space."""
+
+
+def piece_spans(text: str, limit: int) -> list[tuple[int, int]]:
+    """``(start, end)`` of consecutive pieces covering ``text``, each at most ``limit`` long,
+    cut at the best boundary in the second half of the window (a hard cut when none)."""
+    spans = []
+    start = 0
+    while len(text) - start > limit:
+        end = start + limit
+        window = text[start + limit // 2 : end]
+        for boundary in _PIECE_ENDS:
+            found = [m.end() for m in boundary.finditer(window)]
+            if found:
+                end = start + limit // 2 + found[-1]
+                break
+        spans.append((start, end))
+        start = end
+    spans.append((start, len(text)))
+    return spans
+
+
+def shift_evidence(incident: Incident, offset: int) -> Incident:
+    """The incident with every evidence offset moved by ``offset`` (a piece's place in the text)."""
+    if not offset:
+        return incident
+    data = incident.model_dump(mode="json")
+    _shift(data, offset)
+    return Incident.model_validate(data)
+
+
+def _shift(value: object, offset: int) -> None:
+    if isinstance(value, dict):
+        evidence = value.get("evidence")
+        if isinstance(evidence, dict):
+            evidence["start"] += offset
+            evidence["end"] += offset
+        for child in value.values():
+            _shift(child, offset)
+    elif isinstance(value, list):
+        for child in value:
+            _shift(child, offset)
 
 
 def article_doc(nlp: Language, article: CleanArticle) -> Doc:
@@ -215,26 +323,34 @@ def process_inputs(
 
 
 def source_of(article: CleanArticle | RawArticle) -> Source:
+    """The record's source fields, safe to write whatever the article came with (an article
+    that failed before ``clean`` was never sanitised)."""
     return Source(
-        path=article.path,
-        id=article.id,
-        url=article.url,
-        title=article.title,
-        site=getattr(article, "site", None),
+        path=safe_optional(article.path),
+        id=safe_optional(article.id),
+        url=safe_optional(article.url),
+        title=safe_optional(article.title),
+        site=safe_optional(getattr(article, "site", None)),
         published=article.published,
     )
 
 
 def to_record(doc: Doc, article: CleanArticle) -> ArticleRecord:
-    if doc._.ie_errors:
-        return error_record(article, "; ".join(doc._.ie_errors))
-    incidents = doc._.ie_incidents or []
+    return build_record(article, doc._.ie_incidents or [], doc._.ie_errors or [], doc._.ie_incident_rule)
+
+
+def build_record(
+    article: CleanArticle, incidents: list[Incident], errors: list[str], incident_rule: str | None = None
+) -> ArticleRecord:
+    """The record of an article from its incidents (of all its pieces) and its errors."""
+    if errors:
+        return error_record(article, "; ".join(errors))
     try:
         return ArticleRecord(
             source=source_of(article),
             text=article.text,
             is_incident=bool(incidents),
-            incident_rule=doc._.ie_incident_rule if incidents else None,
+            incident_rule=incident_rule if incidents else None,
             incidents=incidents,
             errors=list(article.notes),
         )
@@ -250,4 +366,8 @@ def off_topic_record(article: CleanArticle) -> ArticleRecord:
 
 def error_record(article: CleanArticle | RawArticle, message: str) -> ArticleRecord:
     text = article.text if isinstance(article, CleanArticle) else ""
-    return ArticleRecord(source=source_of(article), text=text or "", errors=[message, *article.notes])
+    return ArticleRecord(
+        source=source_of(article),
+        text=safe_text(text or ""),
+        errors=[safe_text(message), *(safe_text(note) for note in article.notes)],
+    )

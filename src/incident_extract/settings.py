@@ -20,6 +20,15 @@ class Settings(BaseModel):
     min_language_confidence: float = 0.90
     """Only a confident non-French verdict rejects an article; short or mixed texts pass."""
     batch_size: int = 16
+    piece_chars: int = 20_000
+    """Longer texts go through the pipeline in pieces of at most this many characters (cut at
+    paragraph, then sentence ends), their incidents merged with offsets into the full text:
+    the pipeline's memory grows faster than linearly with a Doc's length (one 190,000-character
+    Doc took 3.2 GB), pieces keep it flat. News articles are far shorter (dev corpus: < 4,000)."""
+    batch_tokens: int = 12_000
+    """An ``nlp.pipe`` batch holds at most this many tokens (and ``batch_size`` articles or
+    pieces): the neural components' memory follows the tokens of a whole batch, so eight long
+    articles in one batch no longer sum it (16 news articles are about 6,000 tokens)."""
     workers: int = 1
     """Processes: a fork pool of workers sharing the loaded model, fed chunks of articles."""
     model: str = "fr_core_news_md"

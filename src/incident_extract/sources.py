@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import ArticleError, InputError
+from .sanitize import safe_text
 from .settings import DEFAULT_SETTINGS, INPUT_SUFFIXES, Settings
 
 
@@ -47,14 +48,22 @@ def iter_paths(inputs: Iterable[str | Path]) -> Iterator[Path]:
 
     Raises InputError for an input that does not exist: the run cannot do what was asked.
     """
+    for path, _root in iter_files(inputs):
+        yield path
+
+
+def iter_files(inputs: Iterable[str | Path]) -> Iterator[tuple[Path, Path | None]]:
+    """Like :func:`iter_paths`, with the folder each file was found in (None for a file named
+    on the command line): :func:`read_path` refuses a symlink that leads out of that folder."""
     for raw in inputs:
         path = Path(raw)
         if path.is_dir():
-            yield from sorted(
+            for found in sorted(
                 p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in INPUT_SUFFIXES
-            )
+            ):
+                yield found, path
         elif path.is_file():
-            yield path
+            yield path, None
         else:
             raise InputError(f"input not found: {raw}")
 
@@ -94,35 +103,45 @@ def check_inputs(inputs: Iterable[str | Path]) -> None:
             raise InputError(f"input not found: {raw}")
 
 
-def read_path(path: Path, settings: Settings = DEFAULT_SETTINGS) -> Iterator[RawArticle]:
-    """Yield the articles of one file (several for ``.jsonl``)."""
-    shown = str(path)
+def read_path(
+    path: Path, settings: Settings = DEFAULT_SETTINGS, root: Path | None = None
+) -> Iterator[RawArticle]:
+    """Yield the articles of one file (several for ``.jsonl``).
+
+    ``root``: the input folder the file was found in; a symlink leading outside it (``x.txt ->
+    /etc/passwd``) is not followed but reported, so that a folder cannot smuggle in other files.
+    """
+    shown = safe_text(str(path))  # a name that is not UTF-8 holds surrogates (``caf\udce9.txt``)
     suffix = path.suffix.lower()
     try:
+        if root is not None and not _inside(path, root):
+            raise ArticleError("symlink leading outside the input folder (not followed)")
         size = path.stat().st_size
         if size > settings.max_input_bytes:
             raise ArticleError(f"file too large ({size} bytes > {settings.max_input_bytes})")
         data = path.read_bytes()
     except (OSError, ArticleError) as exc:
-        yield RawArticle(path=shown, id=path.stem, error=_message(exc))
+        yield RawArticle(path=shown, id=safe_text(path.stem), error=_message(exc))
         return
     if suffix == ".jsonl":
         yield from _read_jsonl(data, shown, settings)
     elif suffix == ".json":
-        yield _read_json_object(data, shown, path.stem)
+        yield _read_json_object(data, shown, safe_text(path.stem))
     elif suffix in (".html", ".htm"):
-        yield RawArticle(path=shown, id=path.stem, data=data, kind="html")
+        yield RawArticle(path=shown, id=safe_text(path.stem), data=data, kind="html")
     elif suffix and suffix not in INPUT_SUFFIXES:
         supported = ", ".join(INPUT_SUFFIXES)
-        yield RawArticle(path=shown, id=path.stem, error=f"unsupported file type {suffix} (use {supported})")
+        yield RawArticle(
+            path=shown, id=safe_text(path.stem), error=f"unsupported file type {suffix} (use {supported})"
+        )
     else:
-        yield RawArticle(path=shown, id=path.stem, data=data, kind="text")
+        yield RawArticle(path=shown, id=safe_text(path.stem), data=data, kind="text")
 
 
 def read_inputs(inputs: Iterable[str | Path], settings: Settings = DEFAULT_SETTINGS) -> Iterator[RawArticle]:
     """Lazily read every article under ``inputs`` (files, folders)."""
-    for path in iter_paths(inputs):
-        yield from read_path(path, settings)
+    for path, root in iter_files(inputs):
+        yield from read_path(path, settings, root)
 
 
 def _read_jsonl(data: bytes, shown: str, settings: Settings) -> Iterator[RawArticle]:
@@ -135,9 +154,11 @@ def _read_jsonl(data: bytes, shown: str, settings: Settings) -> Iterator[RawArti
 
 def _read_json_object(data: bytes, shown: str, default_id: str | None) -> RawArticle:
     try:
-        obj = json.loads(data.decode("utf-8-sig"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        obj = json.loads(data.decode("utf-8-sig"), parse_constant=_refuse_constant)
+    except (UnicodeDecodeError, ValueError) as exc:  # JSONDecodeError is a ValueError
         return RawArticle(path=shown, id=default_id, error=f"invalid JSON: {exc}")
+    except RecursionError:  # ``[[[[...`` nested deeper than the parser's stack
+        return RawArticle(path=shown, id=default_id, error="invalid JSON: nested too deeply")
     if not isinstance(obj, dict):
         return RawArticle(path=shown, id=default_id, error="invalid JSON: expected an object")
     return article_from_mapping(obj, shown, default_id)
@@ -205,6 +226,17 @@ def _dateparser() -> Any:
     import dateparser
 
     return dateparser
+
+
+def _refuse_constant(name: str) -> float:
+    raise ValueError(f"{name} is not valid JSON")
+
+
+def _inside(path: Path, root: Path) -> bool:
+    try:
+        return path.resolve().is_relative_to(root.resolve())
+    except (OSError, RuntimeError):  # a symlink loop: not inside anything
+        return False
 
 
 def _str_or_none(value: object) -> str | None:

@@ -7,6 +7,7 @@ an interrupted run never leaves a half-written file, and the previous output sta
 from __future__ import annotations
 
 import contextlib
+import glob
 import os
 import tempfile
 from collections.abc import Iterable, Iterator
@@ -46,8 +47,9 @@ def atomic_writer(path: str | Path, mode: str = "w", encoding: str | None = "utf
     that an output shared with analysts stays readable by them.
     """
     path = check_writable(path)
+    remove_leftovers(path)
     try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.{os.getpid()}.", suffix=".tmp", dir=path.parent)
     except OSError as exc:
         raise OutputError(f"cannot write {path}: {exc.strerror or exc}") from exc
     try:
@@ -63,10 +65,51 @@ def atomic_writer(path: str | Path, mode: str = "w", encoding: str | None = "utf
         raise
 
 
+def remove_leftovers(path: Path) -> list[Path]:
+    """Delete the temporary files that killed runs (``kill -9``, power cut) left beside ``path``.
+
+    Their names carry the writer's process id (``.out.jsonl.<pid>.<random>.tmp``); a file whose
+    process is gone is a leftover, one whose process still runs belongs to a concurrent run.
+    """
+    removed = []
+    prefix = f".{path.name}."
+    for candidate in path.parent.glob(f"{glob.escape(prefix)}*.tmp"):
+        pid = candidate.name[len(prefix) :].split(".", 1)[0]
+        if pid.isdigit() and not _running(int(pid)):
+            with contextlib.suppress(FileNotFoundError):
+                candidate.unlink()
+                removed.append(candidate)
+    return removed
+
+
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # someone else's process
+        return True
+    return True
+
+
 def _umask() -> int:
     mask = os.umask(0o022)  # reading the umask means setting it; put it back at once
     os.umask(mask)
     return mask
+
+
+UNSTORABLE = (OverflowError, ValueError, TypeError)
+"""What a writer raises on one record's values (an integer past SQLite's 64 bits...), as
+opposed to the output itself failing (disk full: ``OSError``, ``sqlite3.OperationalError``)."""
+
+
+def unstorable(record: ArticleRecord, error: Exception) -> ArticleRecord:
+    """The record to write instead of one a writer refused: the article, its text and why."""
+    return ArticleRecord(
+        source=record.source,
+        text=record.text,
+        errors=[*record.errors, f"cannot store this record: {error.__class__.__name__}: {error}"],
+    )
 
 
 def record_json(record: ArticleRecord) -> str:

@@ -25,14 +25,17 @@ def fetch_article(
 ) -> tuple[RawArticle, FetchError | None]:
     """One page -> a RawArticle keyed by its canonical URL, and the FetchError if it failed.
 
-    ``title`` and ``published`` come from the feed item, if any; ``clean`` uses them only when
-    the page has no title or date of its own.
+    The key is the canonical URL the redirects ended at, so that an alias and the page it leads
+    to are one article. ``title`` and ``published`` come from the feed item, if any; ``clean``
+    uses them only when the page has no title or date of its own.
     """
     article = RawArticle(
         url=canonical_url(url), fallback_title=title, fallback_published=published, kind="html"
     )
     try:
-        article.html = fetcher.fetch_page(url).text()
+        result = fetcher.fetch_page(url)
+        article.url = canonical_url(result.final_url)
+        article.html = result.text()
     except FetchError as error:
         article.error = fetch_failure(error)
         return article, error
@@ -58,15 +61,15 @@ def read_urls(urls: Iterable[str], fetcher: Fetcher, *, prefilter: bool = False)
             yield RawArticle(url=canonical_url(url), error=fetch_failure(error))
             continue
         if not looks_like_feed(result.content, result.content_type):
-            key = canonical_url(url)
-            if key not in seen:
-                seen.add(key)
-                yield _page_article(key, result)
+            keys = {canonical_url(url), canonical_url(result.final_url)}  # an alias is the page it leads to
+            if not keys & seen:
+                seen |= keys
+                yield _page_article(canonical_url(result.final_url), result)
             continue
         try:
             items = parse_feed(result.content, result.final_url, result.content_type_header)
         except FeedError as error:
-            yield RawArticle(url=url, error=f"unusable feed ({error.kind}): {error.message}")
+            yield RawArticle(url=canonical_url(url), error=f"unusable feed ({error.kind}): {error.message}")
             continue
         for item in items:
             if not item.link or canonical_url(item.link) in seen:
@@ -74,7 +77,12 @@ def read_urls(urls: Iterable[str], fetcher: Fetcher, *, prefilter: bool = False)
             if prefilter and not is_relevant(item.title, item.summary).keep:
                 continue
             seen.add(canonical_url(item.link))
-            yield fetch_article(fetcher, item.link, title=item.title, published=item.published)[0]
+            article = fetch_article(fetcher, item.link, title=item.title, published=item.published)[0]
+            if article.url != canonical_url(item.link):  # redirected: the page may already be read
+                if article.url in seen:
+                    continue
+                seen.add(article.url or "")
+            yield article
 
 
 def _page_article(key: str, result: FetchResult) -> RawArticle:

@@ -24,7 +24,7 @@ from types import TracebackType
 from ..errors import InputError, OutputError
 from ..labels import label_rows
 from ..models import ArticleRecord, Source
-from ..store import check_writable
+from ..store import UNSTORABLE, check_writable, unstorable
 from .tables import ITEM_ROW_COLUMNS, ItemRow, article_key, incident_from_item_rows, incident_item_rows
 
 SCHEMA_V1 = """
@@ -321,9 +321,17 @@ class SQLiteStore:
         )
 
     def write_many(self, records: Iterable[ArticleRecord]) -> Iterator[ArticleRecord]:
-        """Write records as they come; yields each one once committed."""
+        """Write records as they come; yields each one once committed.
+
+        A record whose values SQLite refuses is written as an error record instead (and that
+        is what is yielded): one article never costs the others.
+        """
         for record in records:
-            self.write(record)
+            try:
+                self.write(record)
+            except UNSTORABLE as exc:
+                record = unstorable(record, exc)
+                self.write(record)
             yield record
 
     def read_records(self) -> Iterator[ArticleRecord]:

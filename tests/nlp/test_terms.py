@@ -185,6 +185,13 @@ def test_negation_scope_stops_at_the_clause(run_blank):
         ("Il est recommandé de modifier son mot de passe.", "data_leaked", "credentials"),
         ("On ignore en revanche s'il y a eu un vol de données.", "attack_types", "data_theft"),
         ("Les clients sont désormais exposés à des tentatives d'arnaque.", "attack_types", "fraud"),
+        # a general statement explains; it reports nothing about this incident
+        (
+            "Dans le cas d'une attaque par déni de service, il est rarement question de vol de données.",
+            "attack_types",
+            "data_theft",
+        ),
+        ("En général, un rançongiciel chiffre les fichiers du serveur.", "attack_types", "ransomware"),
     ],
 )
 def test_future_risks_and_advice_are_hypothetical(run_blank, text, label, value):

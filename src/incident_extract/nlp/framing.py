@@ -61,9 +61,14 @@ def framed_as_exercise(doc: Doc) -> bool:
     return bool(cues["not_real"].search(unquoted))
 
 
+def lead_sentences(doc: Doc, count: int = 4) -> list[str]:
+    """The first sentences, folded: the headline and what the article is about."""
+    text = text_of(doc)
+    return [fold(text[slice(*bounds)]) for bounds in all_sentences(doc)[:count]]
+
+
 def _lede(doc: Doc) -> str:
-    """The first three sentences, folded: the headline and what the article is about."""
-    return fold(" ".join(text_of(doc)[slice(*bounds)] for bounds in all_sentences(doc)[:3]))
+    return " ".join(lead_sentences(doc, 3))
 
 
 YEAR = re.compile(r"(?<!\d)(19[89]\d|20[0-4]\d)(?!\d)")

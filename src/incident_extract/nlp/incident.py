@@ -23,12 +23,16 @@ import re
 
 from spacy.tokens import Doc, Span
 
-from ..rules_io import fold
 from .cues import cues_by_value
-from .framing import framed_as_exercise, framed_as_old_trial, framed_as_statistics, headline
-from .sentences import all_sentences, sentence_index, text_of
+from .framing import (
+    framed_as_exercise,
+    framed_as_old_trial,
+    framed_as_statistics,
+    headline,
+    lead_sentences,
+)
+from .sentences import sentence_index
 
-LEAD_SENTENCES = 4
 HYPOTHETICAL = re.compile(
     r"(?<![\w-])(?:si|en\s+cas\s+d|pourrai\w*|risqu\w*|comment|eviter|se\s+proteger)(?![\w-])"
 )
@@ -52,12 +56,6 @@ def framed_as_other_sense(doc: Doc) -> bool:
     cues = cues_by_value("incident_cues")
     lead = " ".join([headline(doc), *lead_sentences(doc)])
     return bool(cues["other_sense"].search(lead)) and not cues["cyber_sense"].search(lead)
-
-
-def lead_sentences(doc: Doc, count: int = LEAD_SENTENCES) -> list[str]:
-    """The first sentences, folded: headline and what the article is about."""
-    text = text_of(doc)
-    return [fold(text[slice(*bounds)]) for bounds in all_sentences(doc)[:count]]
 
 
 def decide_from_text(doc: Doc, attack_spans: list[Span]) -> str | None:

@@ -465,6 +465,12 @@ def test_first_of_a_list_after_comme(run_blank):
             {"Rouen", "Brest", "Limoges", "Dijon"},
         ),
         (
+            "Le ver s'est propagé dans une dizaine de pays. Parmi les victimes, on compte notamment :\n\n"
+            "Verbanor. Le cimentier a arrêté deux usines.\n\n"
+            "Lumatex. Le groupe textile a coupé son réseau informatique par précaution.",
+            {"Verbanor", "Lumatex"},
+        ),
+        (
             "Le rançongiciel s'est propagé dans toute l'Europe. Parmi les victimes, on dénombre notamment :\n\n"
             "Le transporteur Nordlink. Ses camions sont restés au dépôt deux jours.",
             {"transporteur Nordlink"},

@@ -300,6 +300,17 @@ INCIDENT_WORDS = re.compile(
     r"malveillant|hameconn|phishing|escroqu|incident|victime|cibl|paralys|usurp|en\s+vente|a\s+la\s+vente|dark\s?web|"
     r"acces\s+(?:illegitime|frauduleux|non\s+autorise|indu)"
 )
+LIST_ITEM_SENTENCES = 15
+"""How far a list introduced by a colon may run."""
+
+
+def _opens_list_item(span: Span) -> bool:
+    """« \n\nMerck. Le réseau… », « \n- Maersk : … »: a name opening a paragraph, then a full stop or colon."""
+    text = text_of(span.doc)
+    before = text[max(0, span.start_char - 3) : span.start_char]
+    return "\n" in before and bool(re.match(r"\s*[.:]", text[span.end_char : span.end_char + 3]))
+
+
 LIST_INTRO = re.compile(
     r"\bparmi\s+(?:les|ces)\s+(?:[\w'-]+\s+){0,3}?(?:victimes|touche(?:e)?s|visee?s|ciblee?s|attaquee?s|"
     r"piratee?s|concernee?s|affectee?s|paralysee?s)\b[^.:]{0,40}?(?:il\s+y\s+a|on\s+(?:trouve|compte|denombre|"
@@ -398,7 +409,10 @@ class VictimFinder:
                 following = [
                     c for c in candidates if sentences[n + 1][0] <= c.start_char < sentences[n + 1][1]
                 ]
-                listed = following[:1]
+                # « … on dénombre notamment : » then one paragraph per victim, « Merck. Le … »
+                end = sentences[min(n + LIST_ITEM_SENTENCES, len(sentences) - 1)][1]
+                items = [c for c in candidates if bounds[1] <= c.start_char < end and _opens_list_item(c)]
+                listed = following[:1] + [c for c in items if c not in following[:1]]
             for span in listed:
                 if (span.start, span.end) in taken or not _good_name(span):
                     continue

@@ -30,6 +30,7 @@ def ids(doc, label, status=None):
         ("Une plainte a été déposée auprès de la gendarmerie.", "authorities", {"GENDARMERIE"}),
         ("Le parquet de Paris a ouvert une enquête confiée à l'OFAC.", "authorities", {"PARQUET", "POLICE"}),
         ("L'Agence régionale de santé suit la situation.", "authorities", {"ARS"}),
+        ("La commune a informé l'Office fédéral de la cybersécurité (OFCS).", "authorities", {"OTHER"}),
         (
             "Un bénévole a cliqué sur un lien prétendument envoyé par l'hébergeur.",
             "attack_types",

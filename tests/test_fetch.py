@@ -215,10 +215,14 @@ def test_requests_to_one_host_are_spaced():
 
 @pytest.mark.parametrize("limit", [1, 2])
 def test_requests_to_one_host_are_capped(limit):
-    settings = FAST.model_copy(update={"per_host_concurrency": limit, "respect_robots": False})
+    # each request held 0.4 s with a 3 s read timeout: the overlap is measured, not raced, even on a
+    # loaded machine (with 0.2 s against 0.3 s, a slow thread start made limit 2 look like 1)
+    settings = FAST.model_copy(
+        update={"per_host_concurrency": limit, "respect_robots": False, "read_timeout": 3}
+    )
     with local_web() as server, Fetcher(settings) as fetcher:
         threads = [
-            threading.Thread(target=fetcher.fetch_page, args=(server.url(f"/pause.html?n={n}"),))
+            threading.Thread(target=fetcher.fetch_page, args=(server.url(f"/pause.html?n={n}&s=0.4"),))
             for n in range(5)
         ]
         for thread in threads:

@@ -136,7 +136,8 @@ class _Handler(BaseHTTPRequestHandler):
             with self.server.lock:
                 self.server.pausing += 1
                 self.server.max_pausing = max(self.server.max_pausing, self.server.pausing)
-            time.sleep(0.2)
+            query = dict(part.partition("=")[::2] for part in urlsplit(self.path).query.split("&") if part)
+            time.sleep(float(query.get("s", 0.2)))  # ?s=0.6: longer, for a loaded machine
             with self.server.lock:
                 self.server.pausing -= 1
             return self._article("clinique-tilleuls.html")

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..errors import MissingExtraError
-from ..models import ArticleRecord
+from ..models import FIELDS_WITH_ITEMS, ArticleRecord
 from ..store import record_json
 from .tables import INCIDENT_COLUMNS, LABEL_COLUMNS, article_key, incident_rows
 
@@ -40,23 +40,9 @@ ARTICLE_COLUMNS = (
 )
 """``status``: ``processed``, ``failed`` (the record carries ``errors``) or ``skipped`` by the
 relevance filter (``reason`` says why; its record says no incident, as ``run``'s does)."""
-LIST_COLUMNS = frozenset(
-    {
-        "errors",
-        "victims",
-        "attack_types",
-        "sectors",
-        "systems",
-        "data_leaked",
-        "authorities",
-        "threat_actors",
-        "responders",
-        "locations",
-        "dates",
-        "denied",
-        *LABEL_COLUMNS,  # the French labels of the id lists
-    }
-)
+LIST_COLUMNS = frozenset({"errors", "denied", *FIELDS_WITH_ITEMS, *LABEL_COLUMNS})
+"""Columns holding lists: every item field of the model (one table of fields), the errors, the
+denied items and the French labels of the id lists."""
 PARQUET_INCIDENT_COLUMNS = tuple(c for c in INCIDENT_COLUMNS if c not in ("article_index", "text"))
 """The wide table less the per-file row number and the text (in the article's record)."""
 

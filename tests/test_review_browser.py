@@ -151,6 +151,8 @@ def test_filters_and_search_change_the_visible_rows(review):
     victim = next(row["victims"][0] for row in rows if row["victims"] and len(row["victims"][0]) > 8)
     page.fill("#f-search", victim.upper())  # the search ignores case (and accents)
     expect(page.locator("#count")).not_to_have_text(re.compile(f"^{len(rows)} of"))
+    # the count is written before the rows: wait for the rows themselves (this raced under load)
+    expect(page.locator("#index-table tbody tr").filter(has_text=victim).first).to_be_visible()
     assert 0 < visible_rows(page) < len(rows)
     texts = page.locator("#index-table tbody tr").all_inner_texts()
     matching = [i for i, row in enumerate(rows) if victim.lower() in " ".join(row["victims"]).lower()]

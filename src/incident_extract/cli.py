@@ -61,7 +61,8 @@ app = typer.Typer(
     no_args_is_help=True,
     help="Turn French news about cyberattacks into structured incident records.",
 )
-err = Console(stderr=True)
+# soft_wrap: one message per line whatever the terminal width, so logs and grep see whole paths.
+err = Console(stderr=True, soft_wrap=True)
 
 
 def _version(value: bool) -> None:
@@ -313,10 +314,10 @@ def review_command(
             loaded, output, title=title or f"Incident review: {records.name}", load_errors=problems
         )
     except (IncidentExtractError, OSError, ValueError) as exc:
-        err.print(f"[red]error:[/red] {exc}")
+        err.print(f"[red]error:[/red] {escape(str(exc))}")
         raise typer.Exit(code=2) from exc
     for problem in problems:
-        err.print(f"[yellow]skipped[/yellow] {records}: {problem}")
+        err.print(f"[yellow]skipped[/yellow] {escape(str(records))}: {escape(problem)}")
     err.print(
         f"{summary.articles} articles, {summary.incidents} incidents, {summary.errors} with errors"
         + (f", {summary.unreadable} unreadable lines" if summary.unreadable else "")

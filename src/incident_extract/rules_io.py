@@ -16,6 +16,7 @@ import re
 import typing
 from functools import cache, lru_cache
 from importlib import resources
+from pathlib import Path
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
@@ -165,25 +166,38 @@ class DependencyRuleFile(BaseModel):
     patterns: list[DependencyRule] = Field(min_length=1)
 
 
-@cache
-def load_dependency_rules(name: str = "victim_roles") -> DependencyRuleFile:
-    """Read and validate ``rules/<name>.yaml`` (DependencyMatcher patterns)."""
-    resource = resources.files("incident_extract") / "rules" / f"{name}.yaml"
+DEFAULT_RULES = "default"
+"""The rule files shipped in the package; any other value is a folder of rule files (a saved pipeline's)."""
+
+
+def rule_file_text(name: str, rules: str = DEFAULT_RULES) -> str:
+    """Raw YAML of ``<name>.yaml``, from the package (``"default"``) or from the folder ``rules``."""
+    if rules == DEFAULT_RULES:
+        resource = resources.files("incident_extract") / "rules" / f"{name}.yaml"
+    else:
+        resource = Path(rules) / f"{name}.yaml"
     try:
-        return DependencyRuleFile.model_validate(yaml.safe_load(resource.read_text(encoding="utf-8")))
-    except (FileNotFoundError, yaml.YAMLError, ValidationError) as exc:
+        return resource.read_text(encoding="utf-8")
+    except (FileNotFoundError, NotADirectoryError) as exc:
+        raise RulesError(f"no rule file named {name!r} in {rules}") from exc
+
+
+@cache
+def load_dependency_rules(name: str = "victim_roles", rules: str = DEFAULT_RULES) -> DependencyRuleFile:
+    """Read and validate ``<name>.yaml`` (DependencyMatcher patterns)."""
+    text = rule_file_text(name, rules)
+    try:
+        return DependencyRuleFile.model_validate(yaml.safe_load(text))
+    except (yaml.YAMLError, ValidationError) as exc:
         raise RulesError(f"invalid dependency rule file {name}.yaml: {exc}") from exc
 
 
 @cache
-def load_vocabulary(name: str) -> VocabularyFile:
-    """Read and validate ``rules/<name>.yaml`` from the installed package."""
-    resource = resources.files("incident_extract") / "rules" / f"{name}.yaml"
+def load_vocabulary(name: str, rules: str = DEFAULT_RULES) -> VocabularyFile:
+    """Read and validate ``<name>.yaml`` from the installed package or a rules folder."""
+    text = rule_file_text(name, rules)
     try:
-        raw = yaml.safe_load(resource.read_text(encoding="utf-8"))
-        vocabulary = VocabularyFile.model_validate(raw)
-    except FileNotFoundError as exc:
-        raise RulesError(f"no rule file named {name!r}") from exc
+        vocabulary = VocabularyFile.model_validate(yaml.safe_load(text))
     except (yaml.YAMLError, ValidationError) as exc:
         raise RulesError(f"invalid rule file {name}.yaml: {exc}") from exc
     if vocabulary.field != name:

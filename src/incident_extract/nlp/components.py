@@ -11,11 +11,12 @@ import re
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from ..rules_io import fold, load_vocabulary, word_prefixes
+from ..rules_io import DEFAULT_RULES, fold, load_vocabulary, word_prefixes
 from . import counts as count_grammar
 from . import dates as date_grammar
 from .cues import cues_by_entry, cues_by_value, scope_breaker_regex
 from .extensions import SPAN_KEYS, guarded
+from .rule_component import RuleComponent
 from .sentences import sentence_of, sentence_text, text_of
 
 ASSERTED_GROUPS = ("terms", "victims", "dates", "counts", "actors")
@@ -32,10 +33,10 @@ ATTACK_TARGET = re.compile(
 )
 
 
-def clause_bounds(doc: Doc, span: Span) -> tuple[int, int]:
+def clause_bounds(doc: Doc, span: Span, breakers: re.Pattern | None = None) -> tuple[int, int]:
     """Character bounds of the clause holding ``span``: its sentence cut at scope breakers."""
     sent_start, sent_end = sentence_of(span)
-    breakers = scope_breaker_regex()
+    breakers = breakers or scope_breaker_regex()
     before = fold(text_of(doc)[sent_start : span.start_char])
     after = fold(text_of(doc)[span.end_char : sent_end])
     start = sent_start
@@ -48,7 +49,7 @@ def clause_bounds(doc: Doc, span: Span) -> tuple[int, int]:
     return start, end
 
 
-class AssertionDetector:
+class AssertionDetector(RuleComponent):
     """Component ``incident_extract_assertion``: sets ``span._.ie_status`` on every extracted span.
 
     ``negated`` items are dropped from the record (kept under ``denied``); ``exercise`` marks
@@ -56,23 +57,30 @@ class AssertionDetector:
     ``possible`` are kept with their status.
     """
 
+    rule_files = ("assertion",)
+
     def __init__(
         self,
         nlp: Language,
         name: str = "incident_extract_assertion",
         window_before: int = 40,
         window_after: int = 45,
+        rules: str = DEFAULT_RULES,
     ) -> None:
-        self.name = name
+        super().__init__(nlp, name, rules)
         self.window_before = window_before
         self.window_after = window_after
-        self.entries = cues_by_entry("assertion")
-        self.values = cues_by_value("assertion")
+
+    def load_rules(self, rules: str) -> None:
+        self.entries = cues_by_entry("assertion", rules)
+        self.values = cues_by_value("assertion", rules)
+        self.breakers = scope_breaker_regex("assertion", rules)
         # cues that only reach what follows them (« clients désormais exposés à des tentatives d'arnaque »)
         self.hypothetical_before = self.values["hypothetical_before"]
 
     @guarded
     def __call__(self, doc: Doc) -> Doc:
+        self.ensure_initialized()
         for group in ASSERTED_GROUPS:
             for span in doc.spans.get(SPAN_KEYS[group], []):
                 span._.ie_status = self.status(doc, span)
@@ -94,7 +102,7 @@ class AssertionDetector:
                     break
 
     def status(self, doc: Doc, span: Span) -> str:
-        start, end = clause_bounds(doc, span)
+        start, end = clause_bounds(doc, span, self.breakers)
         before = self._strip_pseudo(
             fold(text_of(doc)[max(start, span.start_char - self.window_before) : span.start_char])
         )

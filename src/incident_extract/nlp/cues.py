@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from functools import cache
 
-from ..rules_io import fold, load_vocabulary
+from ..rules_io import DEFAULT_RULES, fold, load_vocabulary
 
 
 def cue_regex(terms: list[str] | tuple[str, ...], prefixes: bool = False) -> re.Pattern:
@@ -25,18 +25,20 @@ def cue_regex(terms: list[str] | tuple[str, ...], prefixes: bool = False) -> re.
 
 
 @cache
-def cues_by_value(name: str) -> dict[str, re.Pattern]:
+def cues_by_value(name: str, rules: str = DEFAULT_RULES) -> dict[str, re.Pattern]:
     """``{value: regex}`` of a cue file, all entries of one value joined."""
     grouped: dict[str, list[str]] = {}
-    for entry in load_vocabulary(name).entries:
+    for entry in load_vocabulary(name, rules).entries:
         grouped.setdefault(entry.value, []).extend(entry.terms)
     return {value: cue_regex(terms) for value, terms in grouped.items()}
 
 
 @cache
-def cues_by_entry(name: str) -> list[tuple[str, str, re.Pattern, re.Pattern | None]]:
+def cues_by_entry(
+    name: str, rules: str = DEFAULT_RULES
+) -> list[tuple[str, str, re.Pattern, re.Pattern | None]]:
     """``[(entry id, value, terms regex, context regex or None)]`` in file order."""
-    vocabulary = load_vocabulary(name)
+    vocabulary = load_vocabulary(name, rules)
     out = []
     for entry in vocabulary.entries:
         context = vocabulary.context_of(entry)
@@ -45,8 +47,8 @@ def cues_by_entry(name: str) -> list[tuple[str, str, re.Pattern, re.Pattern | No
 
 
 @cache
-def scope_breaker_regex(name: str = "assertion") -> re.Pattern:
-    breakers = load_vocabulary(name).scope_breakers
+def scope_breaker_regex(name: str = "assertion", rules: str = DEFAULT_RULES) -> re.Pattern:
+    breakers = load_vocabulary(name, rules).scope_breakers
     words = [re.escape(fold(b)) for b in breakers if b[:1].isalpha()]
     marks = [re.escape(b) for b in breakers if not b[:1].isalpha()]
     return re.compile(r"(?:" + "|".join(marks) + r")|(?<![\w-])(?:" + "|".join(words) + r")(?![\w-])")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from spacy.language import Language
 
+from ..rules_io import DEFAULT_RULES
 from .assembler import Assembler
 from .components import ActorFinder, AssertionDetector, CountFinder, DateFinder, PrefixTerms
 from .extensions import register_extensions
@@ -44,10 +45,12 @@ def make_actors(nlp: Language, name: str) -> ActorFinder:
 
 @Language.factory(
     "incident_extract_assertion",
-    default_config={"window_before": 40, "window_after": 45},
+    default_config={"window_before": 40, "window_after": 45, "rules": DEFAULT_RULES},
 )
-def make_assertion(nlp: Language, name: str, window_before: int, window_after: int) -> AssertionDetector:
-    return AssertionDetector(nlp, name, window_before=window_before, window_after=window_after)
+def make_assertion(
+    nlp: Language, name: str, window_before: int, window_after: int, rules: str
+) -> AssertionDetector:
+    return AssertionDetector(nlp, name, window_before=window_before, window_after=window_after, rules=rules)
 
 
 @Language.factory("incident_extract_assembler")

@@ -17,6 +17,7 @@ from spacy.language import Language
 from ..rules_io import ruler_patterns
 from . import factories  # noqa: F401  (registers the factories)
 from .extensions import SPAN_KEYS
+from .rule_component import RuleComponent
 
 MODEL_EXCLUDE = ("lemmatizer", "attribute_ruler")
 TERMS_RULER = "incident_extract_terms"
@@ -46,7 +47,9 @@ def add_components(nlp: Language) -> Language:
     ruler.add_patterns(ruler_patterns(nlp.tokenizer))
     nlp.add_pipe("incident_extract_prefix_terms", after=TERMS_RULER)
     for factory in OWN_COMPONENTS:
-        nlp.add_pipe(factory)
+        component = nlp.add_pipe(factory)
+        if isinstance(component, RuleComponent):
+            component.initialize(nlp=nlp)  # only ours: nlp.initialize() would reset the trained pipes
     return nlp
 
 

@@ -1,4 +1,4 @@
-"""Where a modality cue stops: rule changes made while the assertion component was being moved."""
+"""Rule changes made while the components were being moved (issue 11): scope of cues, new terms."""
 
 from tests.nlp.test_terms import ids
 
@@ -10,3 +10,8 @@ def test_advice_to_the_members_in_a_relative_clause_leaves_the_attacked_system_a
     )
     assert "information_system" in ids(doc, "systems", "confirmed")
     assert "credentials" in ids(doc, "data_leaked", "hypothetical")
+
+
+def test_darknet_is_a_place_data_are_sold_like_the_dark_web(run_blank):
+    doc = run_blank("Sur le darknet, des pirates proposent les adresses et les noms des abonnés du club.")
+    assert "data_theft" in ids(doc, "attack_types")

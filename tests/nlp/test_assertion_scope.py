@@ -15,3 +15,20 @@ def test_advice_to_the_members_in_a_relative_clause_leaves_the_attacked_system_a
 def test_darknet_is_a_place_data_are_sold_like_the_dark_web(run_blank):
     doc = run_blank("Sur le darknet, des pirates proposent les adresses et les noms des abonnés du club.")
     assert "data_theft" in ids(doc, "attack_types")
+
+
+def test_the_purpose_of_a_measure_is_hypothetical_but_the_measure_is_a_fact(run_blank):
+    doc = run_blank(
+        "Par précaution, le portail a été mis en maintenance afin d'éviter toute fuite de données des usagers."
+    )
+    assert "online_platform" in ids(doc, "systems", "confirmed")
+    assert "data_theft" in ids(doc, "attack_types", "hypothetical")
+
+
+def test_a_platform_put_in_maintenance_is_a_system_hit(run_blank):
+    doc = run_blank(
+        "La mairie de Verchamps a été visée par une cyberattaque. "
+        "Sa plateforme de réservation reste en maintenance depuis lundi."
+    )
+    systems = {s.category for incident in doc._.ie_incidents for s in incident.systems}
+    assert "online_platform" in systems

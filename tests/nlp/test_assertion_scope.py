@@ -32,3 +32,13 @@ def test_a_platform_put_in_maintenance_is_a_system_hit(run_blank):
     )
     systems = {s.category for incident in doc._.ie_incidents for s in incident.systems}
     assert "online_platform" in systems
+
+
+def test_a_hackers_message_shown_on_the_home_page_is_a_defacement(run_blank):
+    doc = run_blank("Dimanche soir, un message des pirates s'affichait sur la page d'accueil du site du club.")
+    assert "defacement" in ids(doc, "attack_types")
+
+
+def test_a_breach_at_our_provider_is_a_supply_chain_attack(run_blank):
+    doc = run_blank("La fuite provient d'une faille de sécurité chez notre prestataire chargé des inscriptions.")
+    assert "supply_chain" in ids(doc, "attack_types")

@@ -34,9 +34,24 @@ def test_a_platform_put_in_maintenance_is_a_system_hit(run_blank):
     assert "online_platform" in systems
 
 
+def _incident_attack_types(doc) -> set[str]:
+    return {a.id for incident in doc._.ie_incidents for a in incident.attack_types}
+
+
 def test_a_hackers_message_shown_on_the_home_page_is_a_defacement(run_blank):
-    doc = run_blank("Dimanche soir, un message des pirates s'affichait sur la page d'accueil du site du club.")
-    assert "defacement" in ids(doc, "attack_types")
+    doc = run_blank(
+        "Le site du club de Verchamps a été piraté. Dimanche soir, un texte signé par les pirates "
+        "s'affichait sur la page d'accueil."
+    )
+    assert "defacement" in _incident_attack_types(doc)
+
+
+def test_the_town_halls_own_notice_on_its_site_is_no_defacement(run_blank):
+    doc = run_blank(
+        "La mairie de Verchamps a subi une cyberattaque. Un message affiché sur son site invite les "
+        "habitants à se rendre au guichet."
+    )
+    assert "defacement" not in _incident_attack_types(doc)
 
 
 def test_a_breach_at_our_provider_is_a_supply_chain_attack(run_blank):

@@ -55,5 +55,7 @@ def test_the_town_halls_own_notice_on_its_site_is_no_defacement(run_blank):
 
 
 def test_a_breach_at_our_provider_is_a_supply_chain_attack(run_blank):
-    doc = run_blank("La fuite provient d'une faille de sécurité chez notre prestataire chargé des inscriptions.")
+    doc = run_blank(
+        "La fuite provient d'une faille de sécurité chez notre prestataire chargé des inscriptions."
+    )
     assert "supply_chain" in ids(doc, "attack_types")

@@ -59,3 +59,23 @@ def test_a_breach_at_our_provider_is_a_supply_chain_attack(run_blank):
         "La fuite provient d'une faille de sécurité chez notre prestataire chargé des inscriptions."
     )
     assert "supply_chain" in ids(doc, "attack_types")
+
+
+def _incident_data(doc) -> set[str]:
+    return {d.id for incident in doc._.ie_incidents for d in incident.data_leaked}
+
+
+def test_an_email_and_postal_address_are_two_categories(run_blank):
+    doc = run_blank(
+        "La boutique Verchamps Mode a été piratée : les noms, adresses mail et postales de ses clients "
+        "ont été dérobés."
+    )
+    assert {"email", "address", "name"} <= _incident_data(doc)
+
+
+def test_the_swiss_and_quebec_social_security_numbers(run_blank):
+    doc = run_blank(
+        "La caisse de pension de Verchamps a été piratée : les numéros AVS de ses assurés ont été volés, "
+        "comme les numéros d'assurance sociale de ses retraités au Québec."
+    )
+    assert "social_security_number" in _incident_data(doc)

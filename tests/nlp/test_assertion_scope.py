@@ -79,3 +79,19 @@ def test_the_swiss_and_quebec_social_security_numbers(run_blank):
         "comme les numéros d'assurance sociale de ses retraités au Québec."
     )
     assert "social_security_number" in _incident_data(doc)
+
+
+def _incident_sectors(doc) -> set[str]:
+    return {s.id for incident in doc._.ie_incidents for s in incident.sectors}
+
+
+def test_a_shipping_company_hit_is_in_transport(run_blank):
+    doc = run_blank(
+        "L'armateur Verchamps Lines a été visé par une cyberattaque qui a bloqué ses réservations."
+    )
+    assert "transport" in _incident_sectors(doc)
+
+
+def test_a_news_channel_hit_is_in_media(run_blank):
+    doc = run_blank("La chaîne d'information Verchamps Info a été victime d'un rançongiciel ce week-end.")
+    assert "media" in _incident_sectors(doc)

@@ -95,3 +95,11 @@ def test_a_shipping_company_hit_is_in_transport(run_blank):
 def test_a_news_channel_hit_is_in_media(run_blank):
     doc = run_blank("La chaîne d'information Verchamps Info a été victime d'un rançongiciel ce week-end.")
     assert "media" in _incident_sectors(doc)
+
+
+def test_the_address_of_a_site_or_of_a_bitcoin_wallet_is_no_postal_address(run_blank):
+    doc = run_blank(
+        "Le compte de la mairie de Verchamps a été piraté : des messages invitaient à envoyer des bitcoins "
+        "à des adresses spécifiques, puis l'adresse du site a changé."
+    )
+    assert "address" not in _incident_data(doc)

@@ -103,3 +103,10 @@ def test_the_address_of_a_site_or_of_a_bitcoin_wallet_is_no_postal_address(run_b
         "à des adresses spécifiques, puis l'adresse du site a changé."
     )
     assert "address" not in _incident_data(doc)
+
+
+def test_what_is_not_yet_clear_is_not_a_fact(run_blank):
+    doc = run_blank("Il n'est pas encore clair s'il s'agit d'un rançongiciel.")
+    assert "ransomware" in ids(doc, "attack_types", "hypothetical")
+    doc = run_blank("On ignore encore s'il y a eu un vol de données.")
+    assert "data_theft" in ids(doc, "attack_types", "hypothetical")

@@ -110,3 +110,8 @@ def test_what_is_not_yet_clear_is_not_a_fact(run_blank):
     assert "ransomware" in ids(doc, "attack_types", "hypothetical")
     doc = run_blank("On ignore encore s'il y a eu un vol de données.")
     assert "data_theft" in ids(doc, "attack_types", "hypothetical")
+
+
+def test_a_denial_reaches_the_second_verb_of_a_pair(run_blank):
+    doc = run_blank("La société assure qu'aucune donnée de ses clients n'a été compromise ou exfiltrée.")
+    assert "data_theft" in ids(doc, "attack_types", "negated")

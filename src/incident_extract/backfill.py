@@ -40,7 +40,7 @@ from .outputs.parquet_files import (
 from .records import extract_piped
 from .relevance import RelevanceDecision, is_relevant_text
 from .settings import DEFAULT_SETTINGS, INPUT_SUFFIXES, Settings
-from .sources import _read_json_object, read_path
+from .sources import read_json_object, read_path
 from .store import atomic_writer, record_json
 from .warc import is_warc, read_warc
 
@@ -184,7 +184,7 @@ def read_shard(shard: Shard, settings: Settings = DEFAULT_SETTINGS) -> Iterator:
                 if shard.end_line is not None and number >= shard.end_line:
                     break
                 if line.strip():
-                    yield _read_json_object(line, f"{shown}:{number}", None)
+                    yield read_json_object(line, f"{shown}:{number}", None)
     else:
         for path in shard.paths:
             yield from read_path(Path(path), settings)

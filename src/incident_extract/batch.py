@@ -4,10 +4,11 @@ Library functions, independent of the CLI. The state lives in the SQLite file of
 (tables prefixed ``batch_``), so that a record and the mark saying its item was processed
 are committed in **one transaction**:
 
-1. every feed is fetched with a conditional GET (ETag / Last-Modified of the last success);
-2. items whose canonical URL is in ``batch_seen`` are left alone; with ``prefilter = "title"``
-   the others go through the headline pre-filter (:mod:`.relevance`), a dropped item being
-   marked ``skipped`` with its reason;
+1. every feed is fetched with a conditional GET (ETag / Last-Modified of the last success)
+   and parsed by :class:`~.sources.web.FeedReader`, the stateless reader ``run`` uses too;
+2. items whose canonical URL is in ``batch_seen`` (or met earlier in this run) are left
+   alone; with ``prefilter = "title"`` the others go through the headline pre-filter
+   (:mod:`.relevance`), a dropped item being marked ``skipped`` with its reason;
 3. kept items are fetched (a few at a time, politely) and run through
    :func:`~.records.extract_many`, which decides relevance on the cleaned full text before
    spaCy; an off-topic article is marked ``skipped`` with its reason and not stored;
@@ -33,9 +34,7 @@ import os
 import sqlite3
 import time
 import tomllib
-from collections import deque
-from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import Future, ThreadPoolExecutor
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from itertools import zip_longest
 from pathlib import Path
@@ -45,15 +44,15 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from spacy.language import Language
 
 from .errors import InputError, OutputError
-from .feeds import FeedError, FeedErrorKind, FeedItem, looks_like_feed, parse_feed
-from .fetch import Fetcher, FetchError, FetchSettings, canonical_url, check_url, strip_credentials
+from .feeds import FeedItem
+from .fetch import Fetcher, FetchError, FetchSettings, check_url, strip_credentials
 from .models import ArticleRecord
 from .records import extract_many
-from .relevance import is_relevant, is_relevant_text
+from .relevance import is_relevant_text
 from .settings import DEFAULT_SETTINGS, Settings
 from .sources import RawArticle
+from .sources.web import WEB_ERRORS, FeedEntry, FeedReader
 from .store import UNSTORABLE, record_json, unstorable
-from .web import fetch_article
 
 log = logging.getLogger(__name__)
 
@@ -477,7 +476,7 @@ def run_batch(
     run = _BatchRun(
         config=config,
         state=state,
-        fetcher=fetcher or Fetcher(config.fetch),
+        reader=FeedReader(fetcher or Fetcher(config.fetch), prefilter=config.prefilter == "title"),
         nlp=nlp,
         record_sink=record_sink,
         settings=settings.model_copy(update={"relevance_filter": config.prefilter != "off"}),
@@ -486,9 +485,9 @@ def run_batch(
     try:
         run.run()
     finally:
-        run.summary.requests = run.fetcher.requests
+        run.summary.requests = run.reader.fetcher.requests
         if own_fetcher:
-            run.fetcher.close()
+            run.reader.fetcher.close()
         state.close()
     run.summary.seconds = round(time.monotonic() - started, 3)
     return run.summary
@@ -500,7 +499,8 @@ class _BatchRun:
 
     config: BatchConfig
     state: BatchState
-    fetcher: Fetcher
+    reader: FeedReader
+    """Fetching, feed parsing, canonical keys and the headline pre-filter, shared with ``run``."""
     nlp: Language | None
     record_sink: RecordSink | None
     settings: Settings
@@ -533,70 +533,66 @@ class _BatchRun:
         shown = strip_credentials(feed.url)  # what is stored and shown: never the password
         previous = self.state.feed(shown)
         try:
-            result = self.fetcher.fetch_feed(
+            result = self.reader.poll(
                 feed.url,
                 etag=previous.etag if previous else None,
                 last_modified=previous.last_modified if previous else None,
             )
-            if result.not_modified:
-                self.summary.feeds_not_modified += 1
-                self.notify(BatchEvent("feed", shown, "not_modified"))
-                return _FeedPoll(feed, "not_modified", [])
-            if not looks_like_feed(result.content, result.content_type):
-                raise FeedError(
-                    FeedErrorKind.NOT_A_FEED,
-                    f"{result.content_type or 'untyped'} content, not an RSS or Atom feed",
-                    shown,
-                )
-            items = parse_feed(result.content, result.final_url, result.content_type_header)
-        except (FetchError, FeedError) as error:
+        except WEB_ERRORS as error:
             self.summary.feeds_failed += 1
             self.summary.count_error(str(error.kind))
             self.summary.feed_errors[shown] = str(error)
             self.state.save_feed_error(feed, str(error.kind), error.message)
             self.notify(BatchEvent("feed", shown, "failed", str(error)))
             return _FeedPoll(feed, "failed", [])
+        if result.not_modified:
+            self.summary.feeds_not_modified += 1
+            self.notify(BatchEvent("feed", shown, "not_modified"))
+            return _FeedPoll(feed, "not_modified", [])
         self.summary.feeds_ok += 1
-        self.notify(BatchEvent("feed", shown, "ok", f"{len(items)} items"))
-        return _FeedPoll(feed, "ok", items, result.etag, result.last_modified)
+        self.notify(BatchEvent("feed", shown, "ok", f"{len(result.items)} items"))
+        return _FeedPoll(feed, "ok", result.items, result.etag, result.last_modified)
 
     def new_items(self, polls: list[_FeedPoll]) -> list[_Candidate]:
         """Items not seen before, deduplicated by canonical URL, that pass the pre-filter.
 
         Feeds are interleaved (one item of each in turn) so that fetching spreads over hosts.
         """
-        summary = self.summary
-        keys: set[str] = set()
+        seen = _SeenKeys(self.state)
         candidates = []
         for feed_url, item in _interleave([(strip_credentials(poll.feed.url), poll.items) for poll in polls]):
-            summary.items_in_feeds += 1
-            if not item.link:
-                summary.items_without_link += 1
-                summary.count_error("no_link")
-                continue
-            key = canonical_url(item.link)
-            if key in keys or self.state.is_seen(key):
-                summary.items_already_seen += 1
-                continue
-            keys.add(key)
-            summary.items_new += 1
-            if self.config.prefilter == "title":
-                keep, reason = is_relevant(item.title, item.summary)
-                if not keep:
-                    with self.state.transaction():
-                        self.state.mark_seen(key, feed_url, item, "skipped", reason)
-                    summary.items_skipped += 1
-                    self.notify(BatchEvent("item", key, "skipped", reason))
-                    continue
-            candidates.append(_Candidate(key, feed_url, item))
+            self.summary.items_in_feeds += 1
+            entry = self.reader.screen(item, seen)
+            if self.count_entry(entry, feed_url):
+                candidates.append(_Candidate(entry.key or "", feed_url, item))
         return candidates
+
+    def count_entry(self, entry: FeedEntry, feed_url: str) -> bool:
+        """Count the reader's decision about an item (an off-topic one is marked ``skipped``);
+        whether the item is to be fetched."""
+        summary = self.summary
+        if entry.verdict == "no_link":
+            summary.items_without_link += 1
+            summary.count_error("no_link")
+            return False
+        if entry.verdict == "duplicate":
+            summary.items_already_seen += 1
+            return False
+        summary.items_new += 1
+        if entry.verdict == "off_topic" and entry.key:
+            with self.state.transaction():
+                self.state.mark_seen(entry.key, feed_url, entry.item, "skipped", entry.reason)
+            summary.items_skipped += 1
+            self.notify(BatchEvent("item", entry.key, "skipped", entry.reason))
+            return False
+        return True
 
     def process(self, candidates: list[_Candidate]) -> None:
         """Fetch, extract, and commit each record with its item's mark."""
         by_key = {candidate.key: candidate for candidate in candidates}
         fetch_errors: dict[str, FetchError] = {}
         final_urls: dict[str, str] = {}
-        articles = _fetch_articles(self.fetcher, candidates, fetch_errors, final_urls)
+        articles = _fetch_articles(self.reader, candidates, fetch_errors, final_urls)
         for record in extract_many(articles, nlp=self.nlp, settings=self.settings, progress=False):
             key = record.source.url or ""
             candidate = by_key.pop(key, None)
@@ -708,49 +704,39 @@ def _interleave(feeds: list[tuple[str, list[FeedItem]]]) -> Iterator[tuple[str, 
         yield from (pair for pair in row if pair is not None)
 
 
+@dataclass
+class _SeenKeys:
+    """Items met in this run, and the items of earlier nights (``batch_seen``)."""
+
+    state: BatchState
+    keys: set[str] = field(default_factory=set)
+
+    def __contains__(self, key: object) -> bool:
+        return key in self.keys or (isinstance(key, str) and self.state.is_seen(key))
+
+    def add(self, key: str) -> None:
+        self.keys.add(key)
+
+
 def _fetch_articles(
-    fetcher: Fetcher,
-    candidates: Iterable[_Candidate],
+    reader: FeedReader,
+    candidates: list[_Candidate],
     fetch_errors: dict[str, FetchError],
     final_urls: dict[str, str],
 ) -> Iterator[RawArticle]:
-    """RawArticles in candidate order, pages fetched a few at a time in threads.
+    """RawArticles in candidate order, pages fetched a few at a time (:meth:`FeedReader.pages`).
 
     A fetch failure becomes a RawArticle with ``error`` (so the item still gets its record)
     and its FetchError is kept in ``fetch_errors`` for the counts; ``final_urls`` gets the
     canonical URL each page was redirected to.
     """
-    workers = fetcher.settings.max_workers
-    pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="incident-extract-fetch")
-    window: deque[tuple[_Candidate, Future[tuple[RawArticle, FetchError | None, str]]]] = deque()
-    pending = iter(candidates)
-    try:
-        for candidate in pending:
-            window.append((candidate, pool.submit(_fetch_article, fetcher, candidate)))
-            if len(window) >= 2 * workers:
-                break
-        while window:
-            candidate, future = window.popleft()
-            following = next(pending, None)
-            if following is not None:
-                window.append((following, pool.submit(_fetch_article, fetcher, following)))
-            article, error, final = future.result()
-            if error is not None:
-                fetch_errors[candidate.key] = error
-            final_urls[candidate.key] = final
-            yield article
-    finally:
-        pool.shutdown(wait=False, cancel_futures=True)
-
-
-def _fetch_article(fetcher: Fetcher, candidate: _Candidate) -> tuple[RawArticle, FetchError | None, str]:
-    item = candidate.item
-    article, error = fetch_article(
-        fetcher, item.link or candidate.key, title=item.title, published=item.published
-    )
-    final = article.url or candidate.key
-    article.url = candidate.key  # the key the record is matched back with, whatever the redirects
-    return article, error, final
+    pages = reader.pages(candidate.item for candidate in candidates)
+    for candidate, page in zip(candidates, pages, strict=True):
+        if page.error is not None:
+            fetch_errors[candidate.key] = page.error
+        final_urls[candidate.key] = page.article.url or candidate.key
+        page.article.url = candidate.key  # the key the record is matched back with, whatever the redirects
+        yield page.article
 
 
 __all__ = [

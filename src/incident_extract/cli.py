@@ -52,9 +52,8 @@ from .records import extract_many
 from .relevance import is_relevant_text
 from .review import in_period, read_review_input, write_review
 from .settings import DEFAULT_SETTINGS
-from .sources import check_inputs, iter_files, read_input_list, read_path, unsupported_files
+from .sources import check_inputs, iter_files, read_input_list, read_path, read_urls, unsupported_files
 from .store import check_writable
-from .web import read_urls
 
 app = typer.Typer(
     add_completion=False,

@@ -1,7 +1,7 @@
 """From articles to validated records: the library's main entry points.
 
 ``extract_article`` handles one article (for notebooks); ``extract_many`` streams many through
-``nlp.pipe``; ``process_inputs`` reads files and folders. An article that fails gets a record
+``nlp.pipe``; ``process_inputs`` reads files, folders and URLs. An article that fails gets a record
 with ``errors`` and the stream goes on.
 """
 
@@ -17,6 +17,7 @@ import re
 from collections import deque
 from collections.abc import Iterable, Iterator, Mapping, Sized
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationError
@@ -25,6 +26,7 @@ from spacy.tokens import Doc
 
 from .clean import CleanArticle, clean
 from .errors import ArticleError
+from .fetch import DEFAULT_FETCH_SETTINGS, FetchSettings
 from .models import ArticleRecord, Incident, Source
 from .nlp.pipeline import load_pipeline
 from .relevance import is_relevant_text
@@ -316,10 +318,16 @@ def _extract_in_processes(
 
 
 def process_inputs(
-    inputs: Iterable[str], nlp: Language | None = None, settings: Settings = DEFAULT_SETTINGS
+    inputs: Iterable[str | Path],
+    nlp: Language | None = None,
+    settings: Settings = DEFAULT_SETTINGS,
+    fetch_settings: FetchSettings = DEFAULT_FETCH_SETTINGS,
 ) -> Iterator[ArticleRecord]:
-    """Files and folders -> records, read lazily."""
-    return extract_many(read_inputs(inputs, settings), nlp=nlp, settings=settings, progress=False)
+    """Files, folders, page and feed URLs -> records, read lazily by the reader ``run`` uses
+    (:func:`~.sources.read_inputs`)."""
+    return extract_many(
+        read_inputs(inputs, settings, fetch_settings), nlp=nlp, settings=settings, progress=False
+    )
 
 
 def source_of(article: CleanArticle | RawArticle) -> Source:

@@ -1,7 +1,7 @@
 """Read articles from files and folders: one :class:`RawArticle` per article, never an exception.
 
 A file that cannot be read still yields a RawArticle with ``error`` set, so the run writes
-its line and goes on.
+its line and goes on. :class:`RawArticle` is also what :mod:`.web` and :mod:`..warc` give.
 """
 
 from __future__ import annotations
@@ -14,9 +14,9 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from .errors import ArticleError, InputError
-from .sanitize import safe_text
-from .settings import DEFAULT_SETTINGS, INPUT_SUFFIXES, Settings
+from ..errors import ArticleError, InputError
+from ..sanitize import safe_text
+from ..settings import DEFAULT_SETTINGS, INPUT_SUFFIXES, Settings
 
 
 @dataclass
@@ -126,7 +126,7 @@ def read_path(
     if suffix == ".jsonl":
         yield from _read_jsonl(data, shown, settings)
     elif suffix == ".json":
-        yield _read_json_object(data, shown, safe_text(path.stem))
+        yield read_json_object(data, shown, safe_text(path.stem))
     elif suffix in (".html", ".htm"):
         yield RawArticle(path=shown, id=safe_text(path.stem), data=data, kind="html")
     elif suffix and suffix not in INPUT_SUFFIXES:
@@ -138,8 +138,9 @@ def read_path(
         yield RawArticle(path=shown, id=safe_text(path.stem), data=data, kind="text")
 
 
-def read_inputs(inputs: Iterable[str | Path], settings: Settings = DEFAULT_SETTINGS) -> Iterator[RawArticle]:
-    """Lazily read every article under ``inputs`` (files, folders)."""
+def read_files(inputs: Iterable[str | Path], settings: Settings = DEFAULT_SETTINGS) -> Iterator[RawArticle]:
+    """Lazily read every article under ``inputs`` (files, folders); URLs are
+    :func:`~incident_extract.sources.read_inputs`' business."""
     for path, root in iter_files(inputs):
         yield from read_path(path, settings, root)
 
@@ -149,10 +150,11 @@ def _read_jsonl(data: bytes, shown: str, settings: Settings) -> Iterator[RawArti
     for number, line in enumerate(lines, 1):
         if not line.strip():
             continue
-        yield _read_json_object(line, f"{shown}:{number}", None)
+        yield read_json_object(line, f"{shown}:{number}", None)
 
 
-def _read_json_object(data: bytes, shown: str, default_id: str | None) -> RawArticle:
+def read_json_object(data: bytes, shown: str, default_id: str | None) -> RawArticle:
+    """One JSON article (a ``.json`` file, a ``.jsonl`` line) -> a RawArticle, its error said in it."""
     try:
         obj = json.loads(data.decode("utf-8-sig"), parse_constant=_refuse_constant)
     except (UnicodeDecodeError, ValueError) as exc:  # JSONDecodeError is a ValueError

@@ -1,5 +1,6 @@
 """First-use frictions of the CLI, each with its test: stdout, .json, -i lists, the failure
-summary, unsupported files, help texts, unwritable outputs. Prepared records, no model."""
+summary, unsupported files, help texts, unwritable outputs, the web options. Prepared records,
+no model."""
 
 import json
 
@@ -10,6 +11,7 @@ from incident_extract.cli import app
 from incident_extract.models import ArticleRecord, Source
 
 from .store_samples import sample_records
+from .web_server import local_web
 
 RECORDS = sample_records()
 
@@ -142,3 +144,64 @@ def test_datasette_metadata_command(tmp_path):
     result = invoke("datasette-metadata", tmp_path / "veille.sqlite")
     assert result.exit_code == 0
     assert "veille:" in result.stdout and "incidents_par_mois" in result.stdout
+
+
+@pytest.fixture(scope="module")
+def web():
+    with local_web() as server:
+        yield server
+
+
+QUICK = ["--per-host-delay", "0", "--retries", "0"]
+
+
+def test_web_options_reach_the_fetcher(pipeline, web, tmp_path):
+    web.reset_log()
+    page, slow = web.url("/articles/clinique-tilleuls.html"), web.url("/lent.html")
+    result = invoke("run", page, slow, "-o", tmp_path / "o.jsonl", "--no-progress", *QUICK,
+                    "--timeout", "0.3", "--user-agent", "veille-mairie/2.0 (+mailto:rssi@exemple.fr)")  # fmt: skip
+    assert result.exit_code == 0, result.output
+    fetched, timed_out = pipeline["raws"]
+    assert fetched.error is None and "clinique des Tilleuls" in fetched.html
+    assert timed_out.error.startswith("fetch failed (timeout)")  # the server answers after 2 s
+    assert {hit.headers["user-agent"] for hit in web.hits} == {"veille-mairie/2.0 (+mailto:rssi@exemple.fr)"}
+
+
+def test_retries_option(pipeline, web, tmp_path):
+    down = web.url("/toujours-en-panne/article.html?essai=cli")
+    result = invoke("run", down, "-o", tmp_path / "o.jsonl", "--no-progress", *QUICK, "--retries", "1")
+    assert result.exit_code == 0, result.output
+    assert web.attempts["/toujours-en-panne/article.html?essai=cli"] == 2
+    assert pipeline["raws"][0].error.startswith("fetch failed (server_error)")
+
+
+@pytest.mark.parametrize(
+    ("option", "value", "message"),
+    [
+        ("--timeout", "0", "invalid --timeout: Input should be greater than 0"),
+        ("--url-deadline", "-1", "invalid --url-deadline: Input should be greater than 0"),
+        (
+            "--per-host-concurrency",
+            "0",
+            "invalid --per-host-concurrency: Input should be greater than or equal to 1",
+        ),
+        (
+            "--user-agent",
+            "veille\nX-Injecte: 1",
+            "invalid --user-agent: Value error, the User-Agent must be one line",
+        ),
+    ],
+)
+def test_a_web_option_out_of_range_is_one_line_before_the_model(
+    pipeline, folder, tmp_path, option, value, message
+):
+    result = invoke("run", folder, "-o", tmp_path / "o.jsonl", "--no-progress", option, value)
+    assert result.exit_code == 2 and result.output.count("\n") == 1
+    assert message in result.output
+    assert "raws" not in pipeline
+
+
+def test_help_shows_the_web_options():
+    run_help = " ".join(invoke("run", "--help").output.split())
+    for option in ("--timeout", "--url-deadline", "--retries", "--per-host-delay", "--user-agent"):
+        assert option in run_help

@@ -7,17 +7,20 @@ articles failed: their lines carry ``errors``), 2 with a one-line message when i
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
-import itertools
 import json
 import logging
 import sqlite3
 import time
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
+from pydantic import ValidationError
 from rich.console import Console
 from rich.markup import escape
 from rich.progress import (
@@ -28,6 +31,7 @@ from rich.progress import (
     TextColumn,
     TimeElapsedColumn,
 )
+from spacy.language import Language
 
 from . import __version__
 from .backfill import (
@@ -42,7 +46,7 @@ from .batch import BatchEvent, BatchSummary, load_batch_config, run_batch_file
 from .clusters import Cluster, cluster
 from .digest import build_digest, digest_markdown, write_digest
 from .errors import IncidentExtractError, InputError
-from .fetch import Fetcher, FetchSettings
+from .fetch import DEFAULT_FETCH_SETTINGS, FetchSettings
 from .models import ArticleRecord
 from .nlp.pipeline import load_pipeline, save_pipeline
 from .outputs import DEFAULT_TLP, OutputFormat, check_output, read_records, resolve_format, write_records
@@ -51,8 +55,8 @@ from .outputs.sqlite_store import SQLiteStore
 from .records import extract_many
 from .relevance import is_relevant_text
 from .review import in_period, read_review_input, write_review
-from .settings import DEFAULT_SETTINGS
-from .sources import check_inputs, iter_files, read_input_list, read_path, read_urls, unsupported_files
+from .settings import DEFAULT_SETTINGS, Settings
+from .sources import ArticleInputs, read_input_list
 from .store import check_writable
 
 app = typer.Typer(
@@ -90,69 +94,115 @@ SHOWN_FAILURES = 10
 """Failed inputs named in the summary without ``-v`` (all of them with it)."""
 
 
+# run's options, named once so that its signature reads as a list
+_Inputs = Annotated[
+    list[str] | None,
+    typer.Argument(
+        help="Article files or folders (.html .htm .txt .json .jsonl), page URLs or RSS/Atom feed URLs.",
+        show_default=False,
+    ),
+]
+_Output = Annotated[
+    Path,
+    typer.Option(
+        "--output",
+        "-o",
+        help="Output file: .jsonl, .csv (+ .items.csv), .sqlite or .db, .json (STIX); - for JSONL on stdout.",
+    ),
+]
+_InputList = Annotated[
+    Path | None,
+    typer.Option("--input-list", "-i", help="A file of URLs, feeds or paths, one per line (# comments)."),
+]
+_Format = Annotated[
+    OutputFormat | None,
+    typer.Option(
+        "--format", "-f", help="Output format, overriding the suffix (misp: a .json of MISP events)."
+    ),
+]
+_Tlp = Annotated[str, typer.Option(help="STIX and MISP: TLP marking, clear, green, amber or red.")]
+_Excel = Annotated[
+    bool, typer.Option("--excel", help="CSV: start with a UTF-8 BOM so that Excel reads the accents.")
+]
+_CsvDelimiter = Annotated[str, typer.Option(help="CSV: cell separator; ';' suits a French Excel.")]
+_Model = Annotated[str, typer.Option(help="spaCy model name or saved pipeline folder.")]
+_BatchSize = Annotated[int, typer.Option(min=1, help="Articles per nlp.pipe batch.")]
+_Workers = Annotated[
+    int, typer.Option(min=1, help="Processes for the NLP (each loads the model; 2 on a 2-core machine).")
+]
+_ShowProgress = Annotated[bool, typer.Option(help="Show a progress bar on stderr.")]
+_Verbose = Annotated[
+    bool,
+    typer.Option("--verbose", "-v", help="Name every failed input in the summary, not only the first ten."),
+]
+_RelevanceFilter = Annotated[
+    bool,
+    typer.Option(
+        help="Skip spaCy for articles whose cleaned text has no cyber-incident word (record: no incident)."
+    ),
+]
+_Review = Annotated[
+    Path | None,
+    typer.Option(
+        "--review", help="Also write an HTML review of this run's records (see the review command)."
+    ),
+]
+WEB_OPTIONS = "Web (page and feed URLs)"
+"""Help panel of ``run``'s fetch options (the batch reads the same from its ``[fetch]`` table)."""
+_Timeout = Annotated[
+    float | None,
+    typer.Option(
+        help="Seconds to wait for a connection, and for the next byte of an answer "
+        f"(default: {DEFAULT_FETCH_SETTINGS.connect_timeout:g} to connect, "
+        f"{DEFAULT_FETCH_SETTINGS.read_timeout:g} between bytes).",
+        rich_help_panel=WEB_OPTIONS,
+        show_default=False,
+    ),
+]
+_UrlDeadline = Annotated[
+    float,
+    typer.Option(
+        help="Most seconds one URL may cost, redirects and retries included.", rich_help_panel=WEB_OPTIONS
+    ),
+]
+_Retries = Annotated[
+    int, typer.Option(help="Extra attempts after a timeout or a 5xx answer.", rich_help_panel=WEB_OPTIONS)
+]
+_PerHostDelay = Annotated[
+    float, typer.Option(help="Seconds between two requests to one host.", rich_help_panel=WEB_OPTIONS)
+]
+_PerHostConcurrency = Annotated[
+    int, typer.Option(help="Requests at once to one host.", rich_help_panel=WEB_OPTIONS)
+]
+_UserAgent = Annotated[
+    str, typer.Option(help="The User-Agent header of every request.", rich_help_panel=WEB_OPTIONS)
+]
+_FETCH = DEFAULT_FETCH_SETTINGS
+
+
 @app.command()
 def run(
     ctx: typer.Context,
-    inputs: Annotated[
-        list[str] | None,
-        typer.Argument(
-            help="Article files or folders (.html .htm .txt .json .jsonl), page URLs or RSS/Atom feed URLs.",
-            show_default=False,
-        ),
-    ] = None,
-    output: Annotated[
-        Path,
-        typer.Option(
-            "--output",
-            "-o",
-            help="Output file: .jsonl, .csv (+ .items.csv), .sqlite or .db, .json (STIX); - for JSONL on stdout.",
-        ),
-    ] = ...,  # type: ignore[assignment]
-    input_list: Annotated[
-        Path | None,
-        typer.Option("--input-list", "-i", help="A file of URLs, feeds or paths, one per line (# comments)."),
-    ] = None,
-    format: Annotated[
-        OutputFormat | None,
-        typer.Option(
-            "--format", "-f", help="Output format, overriding the suffix (misp: a .json of MISP events)."
-        ),
-    ] = None,
-    tlp: Annotated[
-        str, typer.Option(help="STIX and MISP: TLP marking, clear, green, amber or red.")
-    ] = DEFAULT_TLP,
-    excel: Annotated[
-        bool, typer.Option("--excel", help="CSV: start with a UTF-8 BOM so that Excel reads the accents.")
-    ] = False,
-    csv_delimiter: Annotated[str, typer.Option(help="CSV: cell separator; ';' suits a French Excel.")] = ",",
-    model: Annotated[
-        str, typer.Option(help="spaCy model name or saved pipeline folder.")
-    ] = DEFAULT_SETTINGS.model,
-    batch_size: Annotated[
-        int, typer.Option(min=1, help="Articles per nlp.pipe batch.")
-    ] = DEFAULT_SETTINGS.batch_size,
-    workers: Annotated[
-        int, typer.Option(min=1, help="Processes for the NLP (each loads the model; 2 on a 2-core machine).")
-    ] = DEFAULT_SETTINGS.workers,
-    progress: Annotated[bool, typer.Option(help="Show a progress bar on stderr.")] = True,
-    verbose: Annotated[
-        bool,
-        typer.Option(
-            "--verbose", "-v", help="Name every failed input in the summary, not only the first ten."
-        ),
-    ] = False,
-    relevance_filter: Annotated[
-        bool,
-        typer.Option(
-            help="Skip spaCy for articles whose cleaned text has no cyber-incident word (record: no incident)."
-        ),
-    ] = True,
-    review: Annotated[
-        Path | None,
-        typer.Option(
-            "--review", help="Also write an HTML review of this run's records (see the review command)."
-        ),
-    ] = None,
+    inputs: _Inputs = None,
+    output: _Output = ...,  # type: ignore[assignment]
+    input_list: _InputList = None,
+    format: _Format = None,
+    tlp: _Tlp = DEFAULT_TLP,
+    excel: _Excel = False,
+    csv_delimiter: _CsvDelimiter = ",",
+    model: _Model = DEFAULT_SETTINGS.model,
+    batch_size: _BatchSize = DEFAULT_SETTINGS.batch_size,
+    workers: _Workers = DEFAULT_SETTINGS.workers,
+    progress: _ShowProgress = True,
+    verbose: _Verbose = False,
+    relevance_filter: _RelevanceFilter = True,
+    review: _Review = None,
+    timeout: _Timeout = None,
+    url_deadline: _UrlDeadline = _FETCH.url_deadline_seconds,
+    retries: _Retries = _FETCH.retries,
+    per_host_delay: _PerHostDelay = _FETCH.per_host_delay,
+    per_host_concurrency: _PerHostConcurrency = _FETCH.per_host_concurrency,
+    user_agent: _UserAgent = _FETCH.user_agent,
 ) -> None:
     """Extract incidents from articles, pages and feeds; write one record per article
     (JSONL, CSV, SQLite, STIX or MISP)."""
@@ -164,88 +214,165 @@ def run(
             "relevance_filter": relevance_filter,
         }
     )
-    verbose = verbose or bool((ctx.obj or {}).get("verbose"))
+    web = {"url_deadline_seconds": url_deadline, "retries": retries, "per_host_delay": per_host_delay,
+           "per_host_concurrency": per_host_concurrency, "user_agent": user_agent}  # fmt: skip
+    if timeout is not None:
+        web |= {"connect_timeout": timeout, "read_timeout": timeout}
     started = time.perf_counter()
-    try:
+    with _exit_on_error():
         items = [*(inputs or []), *(read_input_list(input_list) if input_list else [])]
         if not items:
             raise InputError("no input: give files, folders or URLs, or --input-list FILE")
-        urls = [item for item in items if "://" in item]  # pages or feeds, told apart by their content
-        paths_given = [item for item in items if "://" not in item]
-        check_inputs(paths_given)
-        output_format = resolve_format(output, format)
-        written = check_output(output, output_format, csv_delimiter=csv_delimiter, tlp=tlp)
-        if review is not None:
-            check_writable(review)
-        paths = list(iter_files(paths_given))
-        skipped = unsupported_files(paths_given)
+        sources = ArticleInputs(items, settings, fetch_settings_from(web))
+        out = _RunOutput(output, resolve_format(output, format), excel, csv_delimiter, tlp, review)
+        written, skipped = out.check(), sources.unsupported()
         nlp = load_pipeline(settings.model)
-    except (IncidentExtractError, OSError) as exc:
-        err.print(f"[red]error:[/red] {escape(str(exc))}")
+    tally = _extract_and_write(sources, nlp, settings, out, progress=progress)
+    written += _extra_outputs(out, tally, title=f"Incident review: {', '.join(items)}")
+    verbose = verbose or bool((ctx.obj or {}).get("verbose"))
+    _print_run_summary(tally, written, skipped, time.perf_counter() - started, verbose=verbose)
+
+
+_FETCH_OPTIONS = {
+    "connect_timeout": "--timeout",
+    "read_timeout": "--timeout",
+    "url_deadline_seconds": "--url-deadline",
+    "retries": "--retries",
+    "per_host_delay": "--per-host-delay",
+    "per_host_concurrency": "--per-host-concurrency",
+    "user_agent": "--user-agent",
+}
+"""``FetchSettings`` fields that ``run`` sets, with their options (to name them in an error)."""
+
+
+def fetch_settings_from(options: dict[str, Any]) -> FetchSettings:
+    """``run``'s web options over the polite defaults; a value out of range is an InputError
+    that names its option (``invalid --timeout: Input should be greater than 0``)."""
+    try:
+        return FetchSettings.model_validate({**DEFAULT_FETCH_SETTINGS.model_dump(), **options})
+    except ValidationError as exc:
+        error = exc.errors()[0]
+        field_name = str(error["loc"][0]) if error["loc"] else ""
+        option = _FETCH_OPTIONS.get(field_name, field_name)
+        raise InputError(f"invalid {option}: {error['msg']}") from None
+
+
+@dataclass(frozen=True)
+class _RunOutput:
+    """Where and how ``run`` writes its records."""
+
+    path: Path
+    format: OutputFormat
+    excel: bool
+    csv_delimiter: str
+    tlp: str
+    review: Path | None
+
+    def check(self) -> list[object]:
+        """Fail before any work when an output cannot be written; the files to be written."""
+        written: list[object] = list(
+            check_output(self.path, self.format, csv_delimiter=self.csv_delimiter, tlp=self.tlp)
+        )
+        if self.review is not None:
+            check_writable(self.review)
+        return written
+
+    def write(self, records: Iterable[ArticleRecord]) -> Iterator[ArticleRecord]:
+        return write_records(
+            records, self.path, self.format, excel=self.excel, csv_delimiter=self.csv_delimiter, tlp=self.tlp
+        )
+
+
+@dataclass
+class _RunTally:
+    """What the summary says of a run's records; the records themselves for ``--review``."""
+
+    relevance_filter: bool
+    keep: bool
+    articles: int = 0
+    incidents: int = 0
+    off_topic: int = 0
+    failures: list[tuple[str, str]] = field(default_factory=list)
+    records: list[ArticleRecord] = field(default_factory=list)
+
+    def add(self, record: ArticleRecord) -> None:
+        self.articles += 1
+        self.incidents += len(record.incidents)
+        if self.keep:
+            self.records.append(record)
+        if record.errors:
+            source = record.source
+            self.failures.append((source.path or source.url or source.id or "?", "; ".join(record.errors)))
+        self.off_topic += self.relevance_filter and _skipped_as_off_topic(record)
+
+
+def _extract_and_write(
+    sources: ArticleInputs, nlp: Language, settings: Settings, out: _RunOutput, *, progress: bool
+) -> _RunTally:
+    """Every article through the pipeline and the writer; the bar follows the inputs read."""
+    tally = _RunTally(settings.relevance_filter, keep=out.review is not None)
+    # OSError: disk full while writing, and the like
+    with _progress(progress, counted=True) as bar, _exit_on_error(lambda exc: _one_line(exc, out.path)):
+        task = bar.add_task("extracting", total=sources.total)
+        for record in out.write(extract_many(sources, nlp=nlp, settings=settings, progress=False)):
+            tally.add(record)
+            bar.update(task, completed=sources.done)
+    return tally
+
+
+def _extra_outputs(out: _RunOutput, tally: _RunTally, *, title: str) -> list[object]:
+    """What comes after the records: the SQLite store's cluster count, the review page."""
+    extra: list[object] = []
+    if out.format == OutputFormat.SQLITE:
+        extra.append(f"{_cluster_count(out.path)} incident clusters")
+    if out.review is not None:
+        extra.append(write_review(tally.records, out.review, title=title).path)
+    return extra
+
+
+def _cluster_count(store_path: Path) -> int:
+    """The incident clusters ``write_records`` rebuilt once all records were in the store."""
+    try:
+        with SQLiteStore(store_path) as store:
+            return store.connection.execute("SELECT count(*) FROM cluster_summary").fetchone()[0]
+    except (IncidentExtractError, sqlite3.Error) as exc:  # the records are written: say so
+        err.print(
+            f"[red]error:[/red] records written to {store_path}, but its clusters not rebuilt: {escape(str(exc))}"
+        )
         raise typer.Exit(code=2) from exc
-    articles = incidents = off_topic = 0
-    failures: list[tuple[str, str]] = []
-    fetcher = Fetcher(FetchSettings()) if urls else None
-    raws = itertools.chain(
-        (article for path, root in paths for article in read_path(path, settings, root)),
-        read_urls(urls, fetcher) if fetcher else (),
-    )
-    with Progress(
-        SpinnerColumn(),
-        TextColumn("{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        console=err,
-        disable=not progress,
-        transient=True,
-    ) as bar:
-        task = bar.add_task("extracting", total=len(paths) + len(urls))
-        seen_paths: set[str] = set()
-        reviewed: list[ArticleRecord] = []
-        try:
-            records = extract_many(raws, nlp=nlp, settings=settings, progress=False)
-            for record in write_records(
-                records, output, output_format, excel=excel, csv_delimiter=csv_delimiter, tlp=tlp
-            ):
-                articles += 1
-                if review is not None:
-                    reviewed.append(record)
-                incidents += len(record.incidents)
-                if record.errors:
-                    source = record.source
-                    failures.append((source.path or source.url or source.id or "?", "; ".join(record.errors)))
-                off_topic += relevance_filter and _skipped_as_off_topic(record)
-                file_path = (record.source.path or "").rsplit(":", 1)[0]
-                if file_path not in seen_paths:
-                    seen_paths.add(file_path)
-                    bar.advance(task)
-        except (IncidentExtractError, OSError) as exc:  # OSError: disk full while writing, and the like
-            err.print(f"[red]error:[/red] {escape(_one_line(exc, output))}")
-            raise typer.Exit(code=2) from exc
-        finally:
-            if fetcher:
-                fetcher.close()
-    if output_format == OutputFormat.SQLITE:
-        try:
-            with SQLiteStore(output) as store:  # rebuilt by write_records once all were written
-                clusters = store.connection.execute("SELECT count(*) FROM cluster_summary").fetchone()[0]
-        except (IncidentExtractError, sqlite3.Error) as exc:  # the records are written: say so
-            err.print(
-                f"[red]error:[/red] records written to {output}, but its clusters not rebuilt: {escape(str(exc))}"
-            )
-            raise typer.Exit(code=2) from exc
-        written = [*written, f"{clusters} incident clusters"]
-    if review is not None:
-        written.append(write_review(reviewed, review, title=f"Incident review: {', '.join(items)}").path)
-    seconds = time.perf_counter() - started
-    not_read = f", {off_topic} off-topic (no NLP)" if off_topic else ""
+
+
+def _print_run_summary(
+    tally: _RunTally, written: list[object], skipped: list[Path], seconds: float, *, verbose: bool
+) -> None:
+    not_read = f", {tally.off_topic} off-topic (no NLP)" if tally.off_topic else ""
     err.print(
-        f"{articles} articles, {incidents} incidents, {len(failures)} errors{not_read}, {seconds:.1f} s; "
-        f"wrote {', '.join(map(str, written)) or 'stdout'}",
+        f"{tally.articles} articles, {tally.incidents} incidents, {len(tally.failures)} errors{not_read}, "
+        f"{seconds:.1f} s; wrote {', '.join(map(str, written)) or 'stdout'}",
         soft_wrap=True,
     )
-    err.print(escape(failure_lines(failures, skipped, verbose=verbose)), soft_wrap=True, end="")
+    err.print(escape(failure_lines(tally.failures, skipped, verbose=verbose)), soft_wrap=True, end="")
+
+
+@contextlib.contextmanager
+def _exit_on_error(
+    describe: Callable[[Exception], str] = str,
+    errors: tuple[type[Exception], ...] = (IncidentExtractError, OSError),
+) -> Iterator[None]:
+    """The CLI's boundary: one of ``errors`` becomes one red line on stderr and exit code 2."""
+    try:
+        yield
+    except errors as exc:
+        err.print(f"[red]error:[/red] {escape(describe(exc))}")
+        raise typer.Exit(code=2) from exc
+
+
+def _progress(enabled: bool, *, counted: bool) -> Progress:
+    """A transient bar on stderr: spinner, description and time; with ``counted``, a bar and M/N."""
+    columns = [SpinnerColumn(), TextColumn("{task.description}")]
+    if counted:
+        columns += [BarColumn(), MofNCompleteColumn()]
+    return Progress(*columns, TimeElapsedColumn(), console=err, disable=not enabled, transient=True)
 
 
 def _skipped_as_off_topic(record: ArticleRecord) -> bool:
@@ -345,37 +472,16 @@ def batch(
     """The nightly job: read the feeds, process only new items, store them exactly once, write the digest."""
     settings = DEFAULT_SETTINGS.model_copy(update={"model": model})
     written_keys: list[str] = []
-    with Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(), console=err,
-                  disable=not progress, transient=True) as bar:  # fmt: skip
+    with _progress(progress, counted=False) as bar, _exit_on_error(_one_line):
         task = bar.add_task("reading feeds")
 
         def show(event: BatchEvent) -> None:
             bar.update(task, description=f"{event.stage} {event.status}: {event.url[:70]}")
 
-        try:
-            summary = run_batch_file(config, progress=show, settings=settings, written_keys=written_keys)
-        except (IncidentExtractError, OSError) as exc:
-            err.print(f"[red]error:[/red] {escape(_one_line(exc))}")
-            raise typer.Exit(code=2) from exc
+        summary = run_batch_file(config, progress=show, settings=settings, written_keys=written_keys)
     err.print(summary_lines(summary))
     if digest or digest_stdout:
-        store_path = load_batch_config(config).store.sqlite
-        try:
-            with SQLiteStore(store_path) as store:
-                night = build_digest(store.connection, set(written_keys), summary)
-        except (IncidentExtractError, sqlite3.Error) as exc:  # the night's records are committed
-            err.print(f"[red]error:[/red] records stored, but no digest: {escape(str(exc))}")
-            raise typer.Exit(code=2) from exc
-        err.print(f"digest: {len(night.new)} new incidents, {len(night.grew)} grew")
-        if digest:
-            try:
-                markdown, html = write_digest(night, store_path)
-            except OSError as exc:
-                err.print(f"[red]error:[/red] records stored, but the digest not written: {escape(str(exc))}")
-                raise typer.Exit(code=2) from exc
-            err.print(f"wrote {markdown}, {html}")
-        if digest_stdout:
-            typer.echo(digest_markdown(night))
+        _night_digest(config, summary, set(written_keys), write=digest, stdout=digest_stdout)
     watched = set(fail_on or ())
     if (FailOn.FEED_ERRORS in watched and summary.feeds_failed) or (
         FailOn.ITEM_ERRORS in watched and summary.items_failed
@@ -409,6 +515,26 @@ def clusters(
     err.print(
         f"{len(records)} records, {sum(len(g.members) for g in groups)} incidents, {len(groups)} clusters; wrote {output}"
     )
+
+
+def _night_digest(
+    config: Path, summary: BatchSummary, written_keys: set[str], *, write: bool, stdout: bool
+) -> None:
+    """The digest of the night's new records, written beside the store and/or printed."""
+    store_path = load_batch_config(config).store.sqlite
+    # the night's records are committed whatever happens here
+    no_digest = _exit_on_error(
+        lambda exc: f"records stored, but no digest: {exc}", (IncidentExtractError, sqlite3.Error)
+    )
+    with no_digest, SQLiteStore(store_path) as store:
+        night = build_digest(store.connection, written_keys, summary)
+    err.print(f"digest: {len(night.new)} new incidents, {len(night.grew)} grew")
+    if write:
+        with _exit_on_error(lambda exc: f"records stored, but the digest not written: {exc}", (OSError,)):
+            markdown, html = write_digest(night, store_path)
+        err.print(f"wrote {markdown}, {html}")
+    if stdout:
+        typer.echo(digest_markdown(night))
 
 
 def cluster_json(group: Cluster) -> str:
@@ -501,8 +627,7 @@ def backfill(
 ) -> None:
     """Backfill an archive on a Dask cluster: one Parquet file per shard, finished shards skipped on rerun."""
     settings = DEFAULT_SETTINGS.model_copy(update={"model": model})
-    with Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-                  TimeElapsedColumn(), console=err, disable=not progress, transient=True) as bar:  # fmt: skip
+    with _progress(progress, counted=True) as bar, _exit_on_error():
         task = bar.add_task("starting the cluster", total=None)
 
         def started(summary: BackfillSummary, todo: int) -> None:
@@ -513,15 +638,16 @@ def backfill(
         def finished(report: ShardReport) -> None:
             bar.advance(task)
 
-        try:
-            if not logging.getLogger().isEnabledFor(logging.INFO):  # --verbose shows Dask's INFO logs
-                quiet_dask_logs()
-            summary = run_backfill(inputs, output, scheduler=scheduler, workers=workers, shard_size=shard_size,
-                                   settings=settings, relevance=relevance_filter, jsonl=jsonl,
-                                   on_start=started, on_shard=finished)  # fmt: skip
-        except (IncidentExtractError, OSError) as exc:
-            err.print(f"[red]error:[/red] {exc}")
-            raise typer.Exit(code=2) from exc
+        if not logging.getLogger().isEnabledFor(logging.INFO):  # --verbose shows Dask's INFO logs
+            quiet_dask_logs()
+        summary = run_backfill(inputs, output, scheduler=scheduler, workers=workers, shard_size=shard_size,
+                               settings=settings, relevance=relevance_filter, jsonl=jsonl,
+                               on_start=started, on_shard=finished)  # fmt: skip
+    _print_backfill_summary(summary, output)
+
+
+def _print_backfill_summary(summary: BackfillSummary, output: Path) -> None:
+    """The end-of-backfill summary; exit code 1 when shards failed (a rerun retries them)."""
     if summary.already_done == summary.shards:
         err.print(f"nothing to do: all {summary.shards} shards of these inputs are in {output}/manifest")
         return

@@ -31,13 +31,12 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from enum import StrEnum
 from importlib import metadata
-from types import TracebackType
 from urllib.parse import urljoin, urlsplit, urlunsplit
 
 import courlan
 import httpx
 from charset_normalizer import from_bytes
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from .decoding import bom_codec, mostly_utf8
 from .errors import IncidentExtractError
@@ -140,6 +139,14 @@ class FetchSettings(BaseModel):
     user_agent: str = USER_AGENT
     trust_env: bool = True
     """Use proxy settings from the environment (``HTTPS_PROXY``...)."""
+
+    @field_validator("user_agent")
+    @classmethod
+    def _header_value(cls, value: str) -> str:
+        """An HTTP header holds printable ASCII on one line: refused here, not on the first request."""
+        if not value.strip() or not value.isascii() or not value.isprintable():
+            raise ValueError("the User-Agent must be one line of printable ASCII characters")
+        return value
 
 
 DEFAULT_FETCH_SETTINGS = FetchSettings()
@@ -433,9 +440,7 @@ class Fetcher:
     def __enter__(self) -> Fetcher:
         return self
 
-    def __exit__(
-        self, kind: type[BaseException] | None, error: BaseException | None, trace: TracebackType | None
-    ) -> None:
+    def __exit__(self, *exc_info: object) -> None:
         self.close()
 
     def close(self) -> None:

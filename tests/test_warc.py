@@ -18,7 +18,7 @@ from warcio.warcwriter import WARCWriter
 
 from incident_extract.clean import clean
 from incident_extract.sources import RawArticle
-from incident_extract.warc import is_warc, read_warc, warc_date
+from incident_extract.sources.warc import is_warc, read_warc, warc_date
 
 from .conftest import SHARED
 

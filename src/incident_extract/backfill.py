@@ -41,8 +41,8 @@ from .records import extract_piped
 from .relevance import RelevanceDecision, is_relevant_text
 from .settings import DEFAULT_SETTINGS, INPUT_SUFFIXES, Settings
 from .sources import read_json_object, read_path
+from .sources.warc import is_warc, read_warc
 from .store import atomic_writer, record_json
-from .warc import is_warc, read_warc
 
 if TYPE_CHECKING:
     from distributed import Client

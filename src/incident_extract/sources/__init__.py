@@ -1,6 +1,7 @@
 """Where articles come from: files and folders (:mod:`.files`), pages and feeds (:mod:`.web`),
-both behind one reader (:mod:`.inputs`). Each gives :class:`RawArticle` s, never an exception
-for one bad article: its ``error`` says what went wrong.
+both behind one reader (:mod:`.inputs`), and web archives (:mod:`.warc`, for the backfill;
+needs the ``dask`` extra). Each gives :class:`RawArticle` s, never an exception for one bad
+article: its ``error`` says what went wrong.
 
 The names notebooks use are here: ``from incident_extract.sources import read_inputs``.
 """

@@ -17,9 +17,9 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import BinaryIO
 
-from .errors import MissingExtraError
-from .settings import DEFAULT_SETTINGS, Settings
-from .sources import RawArticle
+from ..errors import MissingExtraError
+from ..settings import DEFAULT_SETTINGS, Settings
+from .files import RawArticle
 
 WARC_SUFFIXES = (".warc", ".warc.gz")
 HTML_TYPES = ("text/html", "application/xhtml+xml")

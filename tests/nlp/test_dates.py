@@ -154,3 +154,12 @@ def test_vague_dates_are_recognised_without_a_value(text):
 def test_attack_date_is_the_earliest_sign_of_the_attack(run_blank, text, expected):
     (incident,) = run_blank(text, "2024-03-20")._.ie_incidents
     assert incident.attack_date.value.isoformat() == expected
+
+
+def test_the_day_a_victim_speaks_is_not_the_day_of_the_attack(run_blank):
+    """Spec: the day the attack started or was first noticed; a disclosure date is neither."""
+    (incident,) = run_blank(
+        "La mutuelle Verchamps Santé a annoncé le 12 mars avoir été victime d'une cyberattaque.", "2024-03-20"
+    )._.ie_incidents
+    assert incident.attack_date is None
+    assert [(d.role, d.value.isoformat()) for d in incident.dates] == [("disclosure", "2024-03-12")]

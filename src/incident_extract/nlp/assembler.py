@@ -676,9 +676,9 @@ class _IncidentBuilder:
             )
         attack = None
         # the day it started or was first noticed: the earliest attack or discovery date (an attack is
-        # not noticed before it starts); else the earliest day it was claimed, leaked or disclosed.
-        # Other incidents' dates have role « other ».
-        for roles in (("attack", "discovery"), ("leak", "disclosure")):
+        # not noticed before it starts); else the day the data leaked. The day the victim or the press
+        # spoke (disclosure) is neither (spec): it stays in ``dates``. Other incidents' dates: « other ».
+        for roles in (("attack", "discovery"), ("leak",)):
             candidates = sorted((m for m in mentions if m.role in roles), key=lambda m: m.value)
             if candidates:
                 first = candidates[0]

@@ -353,3 +353,18 @@ def test_a_name_or_a_phone_that_is_no_leaked_data(run_blank, text):
     assert ids(doc, "data_leaked") & {"name", "phone"}  # the word is there…
     (incident,) = doc._.ie_incidents
     assert not {item.id for item in incident.data_leaked} & {"name", "phone"}  # …but names no leaked data
+
+
+def test_a_denial_before_a_list_reaches_every_item(run_blank):
+    doc = run_blank(
+        "En aucun cas des données de type IBAN, références bancaires, numéro de téléphone ou encore "
+        "des données de santé n'ont été exposées."
+    )
+    assert {"bank_details", "phone", "health_data"} <= ids(doc, "data_leaked", "negated")
+    assert not ids(doc, "data_leaked", "confirmed")
+
+
+def test_a_denied_item_then_a_clause_keeps_the_next_items_affirmed(run_blank):
+    doc = run_blank("Aucune donnée bancaire n'est concernée, mais les noms et adresses ont été dérobés.")
+    assert "bank_details" in ids(doc, "data_leaked", "negated")
+    assert {"name", "address"} <= ids(doc, "data_leaked", "confirmed")

@@ -28,6 +28,22 @@ FINITE_VERB = re.compile(
 )
 
 
+LISTED_LABELS = ("data_leaked", "systems")
+LIST_JOIN = re.compile(r",|\bet\b|\bou\b|\bni\b|\bainsi\s+que\b")
+LIST_GAP_CHARS = 40
+
+
+def _joins_list_items(gap: str) -> bool:
+    """Between two items of one list: a comma or « et »/« ou (encore) », and at most a short item the
+    vocabularies do not know (« références bancaires »), never a verb or a clause break."""
+    return (
+        len(gap) <= LIST_GAP_CHARS
+        and bool(LIST_JOIN.search(gap))
+        and not FINITE_VERB.search(gap)
+        and not scope_breaker_regex().search(gap)
+    )
+
+
 ATTACK_TARGET = re.compile(
     r"^\s*(?:dans|sur|de|du|des|contre|visant|ciblant|touchant)\s*(?:le|la|l'|les|son|sa|ses|leur|leurs|un|une)?\s*$"
 )
@@ -85,7 +101,23 @@ class AssertionDetector(RuleComponent):
             for span in doc.spans.get(SPAN_KEYS[group], []):
                 span._.ie_status = self.status(doc, span)
         self._negate_attacked_systems(doc)
+        self._negate_listed_items(doc)
         return doc
+
+    @staticmethod
+    def _negate_listed_items(doc: Doc) -> None:
+        """« En aucun cas des données de type RIB, IBAN, téléphone ou encore des données de santé n'ont
+        été exposées »: a denial before the first item of a list reaches every item of that list."""
+        previous = None
+        for span in sorted(doc.spans.get(SPAN_KEYS["terms"], []), key=lambda s: s.start_char):
+            if span.label_ not in LISTED_LABELS:
+                continue
+            if previous is not None and previous.label_ == span.label_ and previous._.ie_status == "negated":
+                nested = span.start_char < previous.end_char  # « téléphone » in « numéro de téléphone »
+                if nested or _joins_list_items(fold(text_of(doc)[previous.end_char : span.start_char])):
+                    span._.ie_status = "negated"
+            if previous is None or span.start_char >= previous.end_char:
+                previous = span
 
     def _negate_attacked_systems(self, doc: Doc) -> None:
         """« aucune preuve d'une intrusion dans l'infrastructure informatique »: the system an attack is

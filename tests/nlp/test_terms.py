@@ -368,3 +368,15 @@ def test_a_denied_item_then_a_clause_keeps_the_next_items_affirmed(run_blank):
     doc = run_blank("Aucune donnée bancaire n'est concernée, mais les noms et adresses ont été dérobés.")
     assert "bank_details" in ids(doc, "data_leaked", "negated")
     assert {"name", "address"} <= ids(doc, "data_leaked", "confirmed")
+
+
+def test_a_bulleted_list_takes_its_context_from_the_line_that_introduces_it(run_blank):
+    doc = run_blank(
+        "La mutuelle Verchamps Santé a été victime d'une cyberattaque.\n"
+        "Les données dérobées sont les suivantes :\n"
+        "- Nom et prénom\n"
+        "- Date de naissance\n"
+        "- Numéro de sécurité sociale\n"
+    )
+    data = {d.id for incident in doc._.ie_incidents for d in incident.data_leaked}
+    assert {"name", "birth_date", "social_security_number"} <= data

@@ -55,6 +55,8 @@ ACTIVE_STATUSES = ("confirmed", "possible", "claimed")
 SECTOR_STATUSES = (*ACTIVE_STATUSES, "negated")
 """A sector word tells what the victim does, even in a denial: « sa production n'était pas affectée »."""
 LIST_CONTEXT_FIELDS = ("data_leaked",)
+BULLET = re.compile(r"\s*[-•*–—·▪]\s")
+"""A line that is one item of a bulleted list."""
 """Fields whose items come in lists that may take their context from the sentence before; for
 systems it made « accédez à nos articles sur l'application mobile » a system hit."""
 
@@ -145,7 +147,12 @@ class Assembler:
         n = sentence_index(span)
         if n == 0 or span.label_ not in LIST_CONTEXT_FIELDS:
             return False
-        previous = fold(text_of(doc)[slice(*all_sentences(doc)[n - 1])])
+        sentences = all_sentences(doc)
+        # a bulleted list (« Les données concernées : », then « - Date de naissance » on each line):
+        # the context is the sentence that introduces the list, above every bullet
+        while n > 1 and BULLET.match(text_of(doc)[slice(*sentences[n - 1])]):
+            n -= 1
+        previous = fold(text_of(doc)[slice(*sentences[n - 1])])
         return bool(context.search(previous))
 
 

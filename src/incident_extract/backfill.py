@@ -75,32 +75,39 @@ class Shard:
 
 
 @dataclasses.dataclass
-class ShardReport:
-    """What a finished shard holds; also its manifest entry (``manifest/SHARD.json``)."""
+class ArticleCounts:
+    """What a shard, or the whole backfill, did with its articles."""
 
-    shard: str
-    paths: list[str]
     articles: int = 0
     skipped: int = 0
     failed: int = 0
     incident_articles: int = 0
     incidents: int = 0
     seconds: float = 0.0
+
+    def add(self, other: ArticleCounts) -> None:
+        """Sum the article counts of ``other`` into this one (the seconds are the caller's)."""
+        for name in ("articles", "skipped", "failed", "incident_articles", "incidents"):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+
+
+@dataclasses.dataclass(kw_only=True)
+class ShardReport(ArticleCounts):
+    """What a finished shard holds; also its manifest entry (``manifest/SHARD.json``)."""
+
+    shard: str
+    paths: list[str]
     worker_pid: int = 0
     files: list[str] = dataclasses.field(default_factory=list)
 
 
 @dataclasses.dataclass
-class BackfillSummary:
+class BackfillSummary(ArticleCounts):
+    """The whole backfill: its ``seconds`` run from the first shard submitted to the last one
+    finished (cluster start and model load apart, in ``start_seconds``)."""
+
     shards: int = 0
     already_done: int = 0
-    articles: int = 0
-    skipped: int = 0
-    failed: int = 0
-    incident_articles: int = 0
-    incidents: int = 0
-    seconds: float = 0.0
-    """From the first shard submitted to the last one finished (cluster start and model load apart)."""
     start_seconds: float = 0.0
     """Cluster start and pipeline load on every worker."""
     workers: int = 0
@@ -110,10 +117,6 @@ class BackfillSummary:
     dashboard: str | None = None
     failed_shards: dict[str, str] = dataclasses.field(default_factory=dict)
     """Shards whose task failed, with the error: not in the manifest, so a rerun tries them again."""
-
-    def add(self, report: ShardReport) -> None:
-        for name in ("articles", "skipped", "failed", "incident_articles", "incidents"):
-            setattr(self, name, getattr(self, name) + getattr(report, name))
 
 
 # --- planning (on the client) ----------------------------------------------------------------

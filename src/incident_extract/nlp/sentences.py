@@ -15,6 +15,7 @@ from spacy.tokens import Doc, Span
 
 BOUNDARY = re.compile(r"(?<=[.!?…])[»\"”)]?\s+(?=[«\"“(]?\s?[A-ZÀ-Ý0-9])|\n\s*")
 _CACHE = "ie_sentence_starts"
+_ALL_CACHE = "ie_sentence_bounds"
 _TEXTS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
@@ -62,8 +63,13 @@ def sentence_index(span: Span) -> int:
 
 
 def all_sentences(doc: Doc) -> list[tuple[int, int]]:
-    starts = sentence_starts(doc)
-    return [sentence_bounds(doc, s) for s in starts if s < len(text_of(doc))]
+    """Bounds of every sentence, computed once per doc (several components walk them all)."""
+    bounds = doc.user_data.get(_ALL_CACHE)
+    if bounds is None:
+        length = len(text_of(doc))
+        bounds = [sentence_bounds(doc, s) for s in sentence_starts(doc) if s < length]
+        doc.user_data[_ALL_CACHE] = bounds
+    return list(bounds)
 
 
 def starts_sentence(token) -> bool:
@@ -73,7 +79,11 @@ def starts_sentence(token) -> bool:
     k = bisect.bisect_left(starts, token.idx)
     if k < len(starts) and starts[k] == token.idx:
         return True
-    return not text_of(doc)[: token.idx].strip() or text_of(doc)[: token.idx].rstrip()[-1:] in '.!?\n:«"“—–-'
+    text = text_of(doc)
+    before = token.idx  # the last character before the token that is not a space
+    while before > 0 and text[before - 1].isspace():
+        before -= 1
+    return before == 0 or text[before - 1] in '.!?\n:«"“—–-'
 
 
 def paragraph_of(doc: Doc, char: int) -> str:

@@ -36,12 +36,10 @@ RelevanceCategory = Literal[
 ]
 """The kinds of words of ``relevance.yaml`` (``relevance.py``: strong, ambiguous or context)."""
 
+FIELD_VOCABULARIES = {spec.vocabulary: spec for spec in models.FIELDS.values() if spec.vocabulary}
+"""The rule files of record fields (``models.FIELDS``), by file name."""
 ALLOWED_VALUES: dict[str, set[str] | None] = {
-    "attack_types": set(typing.get_args(models.AttackType)),
-    "systems": set(typing.get_args(models.SystemCategory)),
-    "data_leaked": set(typing.get_args(models.DataCategory)),
-    "authorities": set(typing.get_args(models.AuthorityId)),
-    "sectors": set(typing.get_args(models.SectorId)),
+    **{name: spec.allowed_values() for name, spec in FIELD_VOCABULARIES.items()},
     "organisations": {*typing.get_args(models.SectorId), "none"},
     "people_groups": {"group"},
     "assertion": {
@@ -55,8 +53,6 @@ ALLOWED_VALUES: dict[str, set[str] | None] = {
     },
     "date_roles": set(typing.get_args(models.DateRole)),
     "counts": {"people", "base", "affected", "earlier"},
-    "threat_actors": None,  # free names
-    "responders": None,
     "incident_cues": {
         "incident",
         "victim_trigger",
@@ -74,17 +70,7 @@ ALLOWED_VALUES: dict[str, set[str] | None] = {
     },
     "relevance": set(typing.get_args(RelevanceCategory)),
 }
-TERM_FIELDS = (
-    "attack_types",
-    "systems",
-    "data_leaked",
-    "authorities",
-    "threat_actors",
-    "responders",
-    "organisations",
-    "people_groups",
-    "sectors",
-)
+TERM_FIELDS = (*FIELD_VOCABULARIES, "organisations", "people_groups")
 """Vocabularies matched by the span ruler; the others are cue lists read by components."""
 CUE_FILES = ("assertion", "date_roles", "counts", "incident_cues")
 _ID = r"^[\w.$()-]+$"
@@ -198,24 +184,29 @@ def rule_file_text(name: str, rules: str = DEFAULT_RULES) -> str:
         raise RulesError(f"no rule file named {name!r} in {rules}") from exc
 
 
+RuleFileModel = typing.TypeVar("RuleFileModel", bound=BaseModel)
+
+
+def validated_rule_file(name: str, model: type[RuleFileModel], rules: str = DEFAULT_RULES) -> RuleFileModel:
+    """Read ``<name>.yaml`` and validate it with ``model``; any fault is a :class:`RulesError`
+    that names the file (the one reader of every kind of rule file)."""
+    text = rule_file_text(name, rules)
+    try:
+        return model.model_validate(yaml.safe_load(text))
+    except (yaml.YAMLError, ValidationError) as exc:
+        raise RulesError(f"invalid rule file {name}.yaml: {exc}") from exc
+
+
 @cache
 def load_dependency_rules(name: str = "victim_roles", rules: str = DEFAULT_RULES) -> DependencyRuleFile:
     """Read and validate ``<name>.yaml`` (DependencyMatcher patterns)."""
-    text = rule_file_text(name, rules)
-    try:
-        return DependencyRuleFile.model_validate(yaml.safe_load(text))
-    except (yaml.YAMLError, ValidationError) as exc:
-        raise RulesError(f"invalid dependency rule file {name}.yaml: {exc}") from exc
+    return validated_rule_file(name, DependencyRuleFile, rules)
 
 
 @cache
 def load_vocabulary(name: str, rules: str = DEFAULT_RULES) -> VocabularyFile:
     """Read and validate ``<name>.yaml`` from the installed package or a rules folder."""
-    text = rule_file_text(name, rules)
-    try:
-        vocabulary = VocabularyFile.model_validate(yaml.safe_load(text))
-    except (yaml.YAMLError, ValidationError) as exc:
-        raise RulesError(f"invalid rule file {name}.yaml: {exc}") from exc
+    vocabulary = validated_rule_file(name, VocabularyFile, rules)
     if vocabulary.field != name:
         raise RulesError(f"{name}.yaml declares field {vocabulary.field!r}")
     return vocabulary

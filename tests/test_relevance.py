@@ -8,13 +8,8 @@ from pathlib import Path
 import pytest
 from pydantic import ValidationError
 
-from incident_extract.relevance import (
-    RelevanceFile,
-    is_relevant,
-    is_relevant_text,
-    load_relevance,
-    term_regex,
-)
+from incident_extract.relevance import is_relevant, is_relevant_text, term_regex
+from incident_extract.rules_io import VocabularyFile, load_vocabulary
 
 from .conftest import DEV_CORPUS
 
@@ -76,7 +71,10 @@ def test_words_match_whole_words_only():
 @pytest.mark.parametrize(
     ("term", "text", "matches"),
     [
-        ("fuite de données", "une fuite  de-donnees massive", True),
+        ("fuite de données", "une fuite  de donnees massive", True),
+        ("fuite de données", "une fuite de-données", False),  # a hyphen is part of a word, not a space
+        ("cyber-attaque*", "des cyber-attaques", True),
+        ("rançongiciel*", "un outil anti-rançongiciel", False),
         ("piraté*", "les serveurs ont été PIRATÉS", True),
         ("DDoS", "une attaque ddos", True),
         ("intrusion*", "une intrusions", True),
@@ -92,16 +90,23 @@ def test_term_regex(term, text, matches):
 
 
 def test_rule_file_is_valid_and_strict():
-    rules = load_relevance()
+    rules = load_vocabulary("relevance")  # the one loader of every vocabulary
     assert rules.field == "relevance"
-    assert len({entry.id for entry in rules.entries}) == len(rules.entries)
+    assert any(entry.ambiguous for entry in rules.entries)
     with pytest.raises(ValidationError, match="Extra inputs are not permitted"):
-        RelevanceFile.model_validate(
+        VocabularyFile.model_validate(
             {"field": "relevance", "entries": [{"id": "r.x", "value": "cyber", "terms": ["x"], "typo": 1}]}
         )
-    with pytest.raises(ValidationError):
-        RelevanceFile.model_validate(
+    with pytest.raises(ValidationError, match="not in the relevance vocabulary"):
+        VocabularyFile.model_validate(
             {"field": "relevance", "entries": [{"id": "r.x", "value": "sport", "terms": ["x"]}]}
+        )
+    with pytest.raises(ValidationError, match="only relevance words can be ambiguous"):
+        VocabularyFile.model_validate(
+            {
+                "field": "sectors",
+                "entries": [{"id": "s.x", "value": "health", "terms": ["x"], "ambiguous": True}],
+            }
         )
 
 

@@ -7,8 +7,12 @@ the scorer ignores both, analysts audit with them.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
-from typing import Literal
+import typing
+from collections.abc import Callable
+from operator import attrgetter
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -94,19 +98,6 @@ SectorId = Literal[
 DateRole = Literal["attack", "discovery", "disclosure", "leak", "restoration", "complaint", "other"]
 Status = Literal["confirmed", "claimed", "possible"]
 VictimKind = Literal["organization", "person", "group"]
-
-FIELDS_WITH_ITEMS = (
-    "victims",
-    "dates",
-    "attack_types",
-    "systems",
-    "data_leaked",
-    "authorities",
-    "threat_actors",
-    "responders",
-    "locations",
-    "sectors",
-)
 
 
 class Strict(BaseModel):
@@ -249,10 +240,77 @@ class ArticleRecord(Strict):
         return record_html(self)
 
 
+@dataclasses.dataclass(frozen=True)
+class FieldSpec:
+    """One field of :class:`Incident`: what its items are, and what the rules and writers need.
+
+    :data:`FIELDS` holds one row per field; the rule loader, the tables (CSV, DataFrame, Parquet,
+    SQLite) and the checks iterate over it, so a new field is one model, one rule file, one row.
+    """
+
+    name: str
+    item: type[BaseModel]
+    column_rank: int
+    """Position of the field's column in the wide table (CSV, DataFrame, Parquet): the
+    headline fields (victims, date, types, sectors, count) first."""
+    key: str | None = None
+    """The item attribute that says what it is (``id``, ``category``, ``name``, ``value``)."""
+    vocabulary: str | None = None
+    """The rule file of its terms, matched by the span ruler (``rules/<vocabulary>.yaml``)."""
+    single: bool = False
+    """One item or none (``attack_date``), rather than a list."""
+    audit: bool = False
+    """Not extracted: kept for audit (the denied items)."""
+    cell: Callable[[Any], object] | None = None
+    """The wide table's value of one item; by default its ``key``."""
+
+    @property
+    def has_ids(self) -> bool:
+        """Its items carry a vocabulary id (``Literal``), with a French label (``labels.py``)."""
+        return self.key in ("id", "category")
+
+    def allowed_values(self) -> set[str] | None:
+        """The ids a rule may give (the item model's ``Literal``); None for free names."""
+        if not self.has_ids:
+            return None
+        return set(typing.get_args(self.item.model_fields[self.key].annotation))
+
+    def items_of(self, incident: Incident) -> list[BaseModel]:
+        value = getattr(incident, self.name)
+        return [] if value is None else [value] if self.single else list(value)
+
+    def cell_of(self, item: BaseModel) -> object:
+        return self.cell(item) if self.cell else attrgetter(str(self.key))(item)
+
+
+FIELDS: dict[str, FieldSpec] = {
+    spec.name: spec
+    for spec in (
+        FieldSpec("victims", Victim, 0, key="name"),
+        FieldSpec("attack_date", AttackDate, 1, key="value", single=True),
+        FieldSpec(
+            "dates", DateMention, 11, key="value", cell=lambda item: f"{item.role} {item.value.isoformat()}"
+        ),
+        FieldSpec("attack_types", AttackTypeItem, 2, key="id", vocabulary="attack_types"),
+        FieldSpec("systems", SystemItem, 5, key="category", vocabulary="systems"),
+        FieldSpec("data_leaked", DataItem, 6, key="id", vocabulary="data_leaked"),
+        FieldSpec("authorities", AuthorityItem, 7, key="id", vocabulary="authorities"),
+        FieldSpec("threat_actors", NamedItem, 8, key="name", vocabulary="threat_actors"),
+        FieldSpec("responders", NamedItem, 9, key="name", vocabulary="responders"),
+        FieldSpec("locations", NamedItem, 10, key="name"),
+        FieldSpec("sectors", SectorItem, 3, key="id", vocabulary="sectors"),
+        FieldSpec("people_affected", PeopleAffected, 4, key="value", single=True),
+        FieldSpec(
+            "denied", DeniedItem, 12, audit=True, cell=lambda item: f"{item.field}: {item.id or item.name}"
+        ),
+    )
+}
+"""Every field of :class:`Incident`, in the record's order (``tests/test_models.py`` checks it)."""
+FIELDS_WITH_ITEMS = tuple(name for name, spec in FIELDS.items() if not spec.single and not spec.audit)
+"""The list fields of extracted items (every field but the single ones and ``denied``)."""
+
+
 def _evidences(incident: Incident):
-    for name in (*FIELDS_WITH_ITEMS, "denied"):
-        for item in getattr(incident, name):
+    for spec in FIELDS.values():
+        for item in spec.items_of(incident):
             yield item.evidence
-    for single in (incident.attack_date, incident.people_affected):
-        if single is not None:
-            yield single.evidence

@@ -20,54 +20,10 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 from functools import cache, lru_cache
-from importlib import resources
-from typing import Literal, NamedTuple
+from typing import NamedTuple
 
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
-
-from .errors import RulesError
-from .rules_io import fold
-
-RelevanceCategory = Literal[
-    "cyber",
-    "attack",
-    "ransomware",
-    "data_breach",
-    "ddos",
-    "phishing",
-    "fraud",
-    "malware",
-    "outage",
-    "attacker",
-    "context",
-]
-
-
-class RelevanceEntry(BaseModel):
-    """Same shape as a ``rules_io.VocabularyEntry``, so one tool can check every rule file."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    id: str = Field(pattern=r"^[\w.$()-]+$")
-    value: RelevanceCategory
-    terms: list[str] = Field(min_length=1)
-    ambiguous: bool = False
-    """In the full text, counts only with a ``context`` word within :data:`CONTEXT_CHARS`."""
-
-    @field_validator("terms")
-    @classmethod
-    def _no_blank(cls, terms: list[str]) -> list[str]:
-        if any(not term.strip("* ") for term in terms):
-            raise ValueError("blank term")
-        return terms
-
-
-class RelevanceFile(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    field: Literal["relevance"]
-    entries: list[RelevanceEntry] = Field(min_length=1)
+from .rules_io import load_vocabulary
+from .term_syntax import Term, fold
 
 
 class RelevanceDecision(NamedTuple):
@@ -75,28 +31,9 @@ class RelevanceDecision(NamedTuple):
     reason: str
 
 
-@cache
-def load_relevance(name: str = "relevance") -> RelevanceFile:
-    """Read and validate ``rules/<name>.yaml`` from the installed package."""
-    resource = resources.files("incident_extract") / "rules" / f"{name}.yaml"
-    try:
-        rules = RelevanceFile.model_validate(yaml.safe_load(resource.read_text(encoding="utf-8")))
-    except FileNotFoundError as exc:
-        raise RulesError(f"no rule file named {name!r}") from exc
-    except (yaml.YAMLError, ValidationError) as exc:
-        raise RulesError(f"invalid rule file {name}.yaml: {exc}") from exc
-    ids = [entry.id for entry in rules.entries]
-    if len(set(ids)) != len(ids):
-        raise RulesError(f"invalid rule file {name}.yaml: duplicate entry ids")
-    return rules
-
-
 def term_regex(term: str) -> str:
-    """``cyber attaque*`` -> a regex on folded text: words apart by spaces or hyphens, open end."""
-    prefix = term.strip().endswith("*")
-    words = re.split(r"[\s-]+", fold(term.strip().rstrip("*").strip()))
-    body = r"[\s-]+".join(re.escape(word) for word in words if word)
-    return rf"(?<!\w){body}" + (r"\w*" if prefix else r"(?!\w)")
+    """``cyber attaque*`` -> a regex on folded text (:meth:`.term_syntax.Term.regex`)."""
+    return Term.parse(term).regex()
 
 
 CONTEXT_CHARS = 300
@@ -119,14 +56,15 @@ def _terms(name: str = "relevance", kinds: str = "headline") -> tuple[_Term, ...
     """The terms of some entries, in file order; ``kinds``: ``headline`` (every incident word,
     for the title pre-filter), ``strong``, ``ambiguous`` or ``context``."""
     terms = []
-    for entry in load_relevance(name).entries:
+    for entry in load_vocabulary(name).entries:
         kind = "context" if entry.value == "context" else ("ambiguous" if entry.ambiguous else "strong")
         if kind != kinds and not (kinds == "headline" and kind != "context"):
             continue
-        for term in entry.terms:
-            words = re.split(r"[\s-]+", fold(term.strip().rstrip("*").strip()))
-            prefix = term.strip().endswith("*") and len(words) == 1
-            terms.append(_Term(f"t{len(terms)}", f"{term} ({entry.id})", term_regex(term), words[0], prefix))
+        for text in entry.terms:
+            term = Term.parse(text)
+            prefix = term.prefix and len(term.words) == 1
+            label = f"{text} ({entry.id})"
+            terms.append(_Term(f"t{len(terms)}", label, term.regex(), fold(term.words[0]), prefix))
     return tuple(terms)
 
 

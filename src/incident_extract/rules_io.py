@@ -1,35 +1,45 @@
 """Load the rule and vocabulary files shipped in ``incident_extract/rules``.
 
 Each YAML file is validated by :class:`VocabularyFile` (unknown keys are rejected), then
-turned into spaCy token patterns. Term syntax, kept simple for analysts:
-
-* matching ignores case (``cyberattaque`` matches ``Cyberattaque``);
-* a final ``*`` matches any ending (``rançongiciel*``: singular and plural);
-* a short all-capitals word is an acronym and keeps its case (``ARS``, also ``Ars``
-  title case), so ``ans`` (years) never matches the ``ANS`` agency;
-* both apostrophes (' and ’) match each other.
+turned into spaCy patterns for the span ruler. The term syntax and its two back-ends (spaCy
+patterns, regexes over folded text) live in :mod:`.term_syntax`.
 """
 
 from __future__ import annotations
 
-import re
 import typing
-from functools import cache, lru_cache
+from functools import cache
 from importlib import resources
 from pathlib import Path
+from typing import Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from . import models
 from .errors import RulesError
+from .term_syntax import Term, Tokenize, is_acronym
+from .term_syntax import fold as fold  # re-exported: many callers read it from here
 
+RelevanceCategory = Literal[
+    "cyber",
+    "attack",
+    "ransomware",
+    "data_breach",
+    "ddos",
+    "phishing",
+    "fraud",
+    "malware",
+    "outage",
+    "attacker",
+    "context",
+]
+"""The kinds of words of ``relevance.yaml`` (``relevance.py``: strong, ambiguous or context)."""
+
+FIELD_VOCABULARIES = {spec.vocabulary: spec for spec in models.FIELDS.values() if spec.vocabulary}
+"""The rule files of record fields (``models.FIELDS``), by file name."""
 ALLOWED_VALUES: dict[str, set[str] | None] = {
-    "attack_types": set(typing.get_args(models.AttackType)),
-    "systems": set(typing.get_args(models.SystemCategory)),
-    "data_leaked": set(typing.get_args(models.DataCategory)),
-    "authorities": set(typing.get_args(models.AuthorityId)),
-    "sectors": set(typing.get_args(models.SectorId)),
+    **{name: spec.allowed_values() for name, spec in FIELD_VOCABULARIES.items()},
     "organisations": {*typing.get_args(models.SectorId), "none"},
     "people_groups": {"group"},
     "assertion": {
@@ -43,8 +53,6 @@ ALLOWED_VALUES: dict[str, set[str] | None] = {
     },
     "date_roles": set(typing.get_args(models.DateRole)),
     "counts": {"people", "base", "affected", "earlier"},
-    "threat_actors": None,  # free names
-    "responders": None,
     "incident_cues": {
         "incident",
         "victim_trigger",
@@ -60,21 +68,11 @@ ALLOWED_VALUES: dict[str, set[str] | None] = {
         "other_sense",
         "cyber_sense",
     },
+    "relevance": set(typing.get_args(RelevanceCategory)),
 }
-TERM_FIELDS = (
-    "attack_types",
-    "systems",
-    "data_leaked",
-    "authorities",
-    "threat_actors",
-    "responders",
-    "organisations",
-    "people_groups",
-    "sectors",
-)
+TERM_FIELDS = (*FIELD_VOCABULARIES, "organisations", "people_groups")
 """Vocabularies matched by the span ruler; the others are cue lists read by components."""
 CUE_FILES = ("assertion", "date_roles", "counts", "incident_cues")
-APOSTROPHES = ("'", "’")
 _ID = r"^[\w.$()-]+$"
 
 
@@ -94,11 +92,13 @@ class VocabularyEntry(BaseModel):
     standalone: bool = False
     """Organisations: the noun names one institution by itself after a definite article
     (« la présidence », « le gouvernement »), without a proper name after it."""
+    ambiguous: bool = False
+    """Relevance: the word counts only with a digital-context word near it (« piratage », « rançon »)."""
 
     @field_validator("terms")
     @classmethod
     def _no_blank(cls, terms: list[str]) -> list[str]:
-        if any(not t.strip() for t in terms):
+        if any(not t.strip("* ") for t in terms):
             raise ValueError("blank term")
         return terms
 
@@ -123,6 +123,8 @@ class VocabularyFile(BaseModel):
             seen.add(entry.id)
             if allowed is not None and entry.value not in allowed:
                 raise ValueError(f"{entry.id}: value {entry.value!r} not in the {self.field} vocabulary")
+            if entry.ambiguous and self.field != "relevance":
+                raise ValueError(f"{entry.id}: only relevance words can be ambiguous")
         return self
 
     def entry(self, entry_id: str) -> VocabularyEntry:
@@ -182,58 +184,40 @@ def rule_file_text(name: str, rules: str = DEFAULT_RULES) -> str:
         raise RulesError(f"no rule file named {name!r} in {rules}") from exc
 
 
+RuleFileModel = typing.TypeVar("RuleFileModel", bound=BaseModel)
+
+
+def validated_rule_file(name: str, model: type[RuleFileModel], rules: str = DEFAULT_RULES) -> RuleFileModel:
+    """Read ``<name>.yaml`` and validate it with ``model``; any fault is a :class:`RulesError`
+    that names the file (the one reader of every kind of rule file)."""
+    text = rule_file_text(name, rules)
+    try:
+        return model.model_validate(yaml.safe_load(text))
+    except (yaml.YAMLError, ValidationError) as exc:
+        raise RulesError(f"invalid rule file {name}.yaml: {exc}") from exc
+
+
 @cache
 def load_dependency_rules(name: str = "victim_roles", rules: str = DEFAULT_RULES) -> DependencyRuleFile:
     """Read and validate ``<name>.yaml`` (DependencyMatcher patterns)."""
-    text = rule_file_text(name, rules)
-    try:
-        return DependencyRuleFile.model_validate(yaml.safe_load(text))
-    except (yaml.YAMLError, ValidationError) as exc:
-        raise RulesError(f"invalid dependency rule file {name}.yaml: {exc}") from exc
+    return validated_rule_file(name, DependencyRuleFile, rules)
 
 
 @cache
 def load_vocabulary(name: str, rules: str = DEFAULT_RULES) -> VocabularyFile:
     """Read and validate ``<name>.yaml`` from the installed package or a rules folder."""
-    text = rule_file_text(name, rules)
-    try:
-        vocabulary = VocabularyFile.model_validate(yaml.safe_load(text))
-    except (yaml.YAMLError, ValidationError) as exc:
-        raise RulesError(f"invalid rule file {name}.yaml: {exc}") from exc
+    vocabulary = validated_rule_file(name, VocabularyFile, rules)
     if vocabulary.field != name:
         raise RulesError(f"{name}.yaml declares field {vocabulary.field!r}")
     return vocabulary
 
 
-def term_to_pattern(term: str, tokenize) -> list[dict]:
-    """One term -> one spaCy token pattern (see the module docstring for the syntax)."""
-    prefix = term.endswith("*")
-    words = [t.text for t in tokenize(term.rstrip("*").strip())]
-    pattern: list[dict] = []
-    for position, word in enumerate(words):
-        last = position == len(words) - 1
-        if prefix and last:
-            pattern.append({"LOWER": {"REGEX": "^" + re.escape(_any_apostrophe(word.lower()))}})
-        elif _is_acronym(word):
-            pattern.append({"ORTH": {"IN": sorted({word, word.title()})}})
-        elif any(a in word for a in APOSTROPHES):
-            variants = {word.lower().replace("’", "'"), word.lower().replace("'", "’")}
-            pattern.append({"LOWER": {"IN": sorted(variants)}})
-        else:
-            pattern.append({"LOWER": word.lower()})
-    return pattern
+def term_to_pattern(term: str, tokenize: Tokenize) -> list[dict]:
+    """One term -> one spaCy token pattern (the syntax: :mod:`.term_syntax`)."""
+    return Term.parse(term).token_pattern(tokenize)
 
 
-def _any_apostrophe(text: str) -> str:
-    return text.replace("'", "’").replace("’", "['’]") if any(a in text for a in APOSTROPHES) else text
-
-
-def _is_acronym(word: str) -> bool:
-    letters = [c for c in word if c.isalpha()]
-    return 2 <= len(word) <= 6 and bool(letters) and all(c.isupper() for c in letters)
-
-
-def ruler_patterns(tokenize, names: tuple[str, ...] = TERM_FIELDS) -> list[dict]:
+def ruler_patterns(tokenize: Tokenize, names: tuple[str, ...] = TERM_FIELDS) -> list[dict]:
     """All span-ruler patterns: label = field, id = entry id.
 
     Plain terms become phrase patterns (the PhraseMatcher on ``LOWER`` is several times faster
@@ -245,20 +229,18 @@ def ruler_patterns(tokenize, names: tuple[str, ...] = TERM_FIELDS) -> list[dict]
         for entry in vocabulary.entries:
             # one-word acronyms of an entry share one pattern: fewer patterns to try
             acronyms: set[str] = set()
-            for term in entry.terms:
-                words = [t.text for t in tokenize(term.rstrip("*").strip())]
-                if term.endswith("*") and len(words) == 1:
+            for text in entry.terms:
+                term = Term.parse(text)
+                words = term.tokens(tokenize)
+                if term.prefix and len(words) == 1:
                     continue  # one-word prefixes: see word_prefixes() and the prefix component
-                if len(words) == 1 and _is_acronym(words[0]):
+                if len(words) == 1 and is_acronym(words[0]):
                     acronyms.update((words[0], words[0].title()))
                     continue
-                if term.endswith("*") or any(_is_acronym(w) for w in words):
-                    patterns.append(
-                        {"label": name, "id": entry.id, "pattern": term_to_pattern(term, tokenize)}
-                    )
+                if term.needs_token_pattern(words):
+                    patterns.append({"label": name, "id": entry.id, "pattern": term.token_pattern(tokenize)})
                     continue
-                variants = {term.lower(), term.lower().replace("’", "'"), term.lower().replace("'", "’")}
-                patterns.extend({"label": name, "id": entry.id, "pattern": v} for v in sorted(variants))
+                patterns.extend({"label": name, "id": entry.id, "pattern": p} for p in term.phrases())
             if acronyms:
                 patterns.append(
                     {"label": name, "id": entry.id, "pattern": [{"ORTH": {"IN": sorted(acronyms)}}]}
@@ -276,31 +258,8 @@ def word_prefixes(names: tuple[str, ...] = TERM_FIELDS) -> list[tuple[str, str, 
     out = []
     for name in names:
         for entry in load_vocabulary(name).entries:
-            for term in entry.terms:
-                body = term.rstrip("*").strip()
-                if term.endswith("*") and " " not in body:
-                    out.append((body.lower().replace("’", "'"), name, entry.id))
+            for text in entry.terms:
+                term = Term.parse(text)
+                if term.prefix and " " not in term.body:
+                    out.append((term.body.lower().replace("’", "'"), name, entry.id))
     return out
-
-
-class _FoldTable(dict):
-    """``str.translate`` table filled on first sight of each character: its casefolded NFKD form
-    without combining marks (``É`` -> ``e``, ``œ`` -> ``œ``, ``’`` -> ``'``)."""
-
-    def __missing__(self, code: int) -> str:
-        import unicodedata
-
-        char = chr(code)
-        decomposed = unicodedata.normalize("NFKD", char.casefold().replace("’", "'"))
-        self[code] = value = "".join(c for c in decomposed if not unicodedata.combining(c))
-        return value
-
-
-_FOLD_TABLE = _FoldTable()
-
-
-@lru_cache(maxsize=8192)
-def fold(text: str) -> str:
-    """Lowercase without accents, for cue and context comparisons (cached: rules fold the same
-    sentences again and again; one table lookup per character otherwise)."""
-    return text.translate(_FOLD_TABLE)

@@ -5,23 +5,16 @@ from __future__ import annotations
 import re
 from functools import cache
 
-from ..rules_io import DEFAULT_RULES, fold, load_vocabulary
+from ..rules_io import DEFAULT_RULES, load_vocabulary
+from ..term_syntax import fold, terms_regex
 
 
 def cue_regex(terms: list[str] | tuple[str, ...], prefixes: bool = False) -> re.Pattern:
-    """Word-bounded alternatives; a final ``*`` matches any ending (same syntax as the vocabularies).
+    """Word-bounded alternatives over folded text (:func:`.term_syntax.terms_regex`).
 
     With ``prefixes`` every term is a word start (context words: ``concern`` finds ``concernés``).
     """
-    parts = []
-    for term in sorted(set(terms), key=len, reverse=True):
-        prefix = prefixes or term.endswith("*")
-        body = re.escape(fold(term.rstrip("*"))).replace(r"\ ", r"\s+")
-        if prefix:
-            parts.append(body + r"[\w-]*")
-        else:  # a term ending with an apostrophe (« pas d' ») is glued to the next word
-            parts.append(body + ("" if body.endswith("'") else r"(?![\w-])"))
-    return re.compile(r"(?<![\w-])(?:" + "|".join(parts) + ")")
+    return terms_regex(terms, prefixes)
 
 
 @cache

@@ -17,30 +17,19 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..errors import MissingExtraError
-from ..models import FIELDS_WITH_ITEMS, ArticleRecord
+from ..models import FIELDS, ArticleRecord
 from ..store import record_json
-from .tables import INCIDENT_COLUMNS, LABEL_COLUMNS, article_key, incident_rows
+from .tables import INCIDENT_COLUMNS, LABEL_COLUMNS, SOURCE_COLUMNS, article_key, incident_rows
 
 if TYPE_CHECKING:
     import pyarrow
 
-ARTICLE_COLUMNS = (
-    "article_key",
-    "status",
-    "reason",
-    "source_path",
-    "source_id",
-    "url",
-    "title",
-    "site",
-    "published",
-    "is_incident",
-    "incidents",
-    "record",
-)
+ARTICLE_COLUMNS = ("article_key", "status", "reason", *SOURCE_COLUMNS, "is_incident", "incidents", "record")
 """``status``: ``processed``, ``failed`` (the record carries ``errors``) or ``skipped`` by the
 relevance filter (``reason`` says why; its record says no incident, as ``run``'s does)."""
-LIST_COLUMNS = frozenset({"errors", "denied", *FIELDS_WITH_ITEMS, *LABEL_COLUMNS})
+LIST_COLUMNS = frozenset(
+    {"errors", *(name for name, spec in FIELDS.items() if not spec.single), *LABEL_COLUMNS}
+)
 """Columns holding lists: every item field of the model (one table of fields), the errors, the
 denied items and the French labels of the id lists."""
 PARQUET_INCIDENT_COLUMNS = tuple(c for c in INCIDENT_COLUMNS if c not in ("article_index", "text"))

@@ -16,38 +16,11 @@ from pydantic import BaseModel
 
 from ..fetch import canonical_url
 from ..labels import labels_of
-from ..models import (
-    ArticleRecord,
-    AttackDate,
-    AttackTypeItem,
-    AuthorityItem,
-    DataItem,
-    DateMention,
-    DeniedItem,
-    Incident,
-    NamedItem,
-    PeopleAffected,
-    SectorItem,
-    SystemItem,
-    Victim,
-)
+from ..models import FIELDS, ArticleRecord, DeniedItem, Incident
 
-ITEM_MODELS: dict[str, type[BaseModel]] = {
-    "victims": Victim,
-    "attack_date": AttackDate,
-    "dates": DateMention,
-    "attack_types": AttackTypeItem,
-    "systems": SystemItem,
-    "data_leaked": DataItem,
-    "authorities": AuthorityItem,
-    "threat_actors": NamedItem,
-    "responders": NamedItem,
-    "locations": NamedItem,
-    "sectors": SectorItem,
-    "people_affected": PeopleAffected,
-}
-"""Every field of :class:`Incident` that holds items, in the record's order, with its item model."""
-SINGLE_FIELDS = frozenset({"attack_date", "people_affected"})
+ITEM_MODELS: dict[str, type[BaseModel]] = {name: spec.item for name, spec in FIELDS.items() if not spec.audit}
+"""Every field of :class:`Incident` that holds extracted items, in the record's order, with its item model."""
+SINGLE_FIELDS = frozenset(name for name, spec in FIELDS.items() if spec.single)
 
 """Query parameters that only say where the reader came from (``utm_*`` too): dropped from article keys."""
 
@@ -81,42 +54,23 @@ class ItemRow:
 
 ITEM_ROW_COLUMNS = tuple(field.name for field in dataclasses.fields(ItemRow))
 
-INCIDENT_COLUMNS = (
+SOURCE_COLUMNS = ("source_path", "source_id", "url", "title", "site", "published")
+"""The article's :class:`~incident_extract.models.Source`, one column per field."""
+_ARTICLE_ONLY_COLUMNS = (
     "article_index",
     "article_key",
     "incident_index",
-    "source_path",
-    "source_id",
-    "url",
-    "title",
-    "site",
-    "published",
+    *SOURCE_COLUMNS,
     "is_incident",
     "errors",
-    "victims",
-    "attack_date",
-    "attack_types",
-    "sectors",
-    "people_affected",
-    "systems",
-    "data_leaked",
-    "authorities",
-    "threat_actors",
-    "responders",
-    "locations",
-    "dates",
-    "denied",
-    "attack_types_label",
-    "sectors_label",
-    "systems_label",
-    "data_leaked_label",
-    "authorities_label",
-    "text",
 )
-"""Columns of the wide table: one row per incident, or one per article that has none."""
-LABEL_COLUMNS = tuple(column for column in INCIDENT_COLUMNS if column.endswith("_label"))
+"""The wide table's columns about the article, the same on each of its rows."""
+_BY_COLUMN = sorted(FIELDS.values(), key=lambda spec: spec.column_rank)
+LABEL_COLUMNS = tuple(f"{spec.name}_label" for spec in _BY_COLUMN if spec.has_ids)
 """French labels of the vocabulary columns (``labels.py``), for people; written, never read back."""
-_INCIDENT_ONLY_COLUMNS = INCIDENT_COLUMNS[INCIDENT_COLUMNS.index("victims") : INCIDENT_COLUMNS.index("text")]
+_INCIDENT_ONLY_COLUMNS = (*(spec.name for spec in _BY_COLUMN), *LABEL_COLUMNS)
+INCIDENT_COLUMNS = (*_ARTICLE_ONLY_COLUMNS, *_INCIDENT_ONLY_COLUMNS, "text")
+"""Columns of the wide table: one row per incident, or one per article that has none."""
 ITEM_COLUMNS = ("article_index", "article_key", "incident_index", *ITEM_ROW_COLUMNS)
 """Columns of the long table: one row per extracted item."""
 
@@ -138,13 +92,11 @@ def article_key(record: ArticleRecord) -> str:
 def incident_item_rows(incident: Incident) -> list[ItemRow]:
     """Every item of the incident, denied ones included, in the record's order."""
     rows = []
-    for field in ITEM_MODELS:
-        value = getattr(incident, field)
-        items = [] if value is None else value if isinstance(value, list) else [value]
-        rows.extend(_item_row(item, field, position, denied=False) for position, item in enumerate(items))
-    rows.extend(
-        _item_row(item, item.field, position, denied=True) for position, item in enumerate(incident.denied)
-    )
+    for spec in FIELDS.values():
+        rows.extend(
+            _item_row(item, item.field if spec.audit else spec.name, position, denied=spec.audit)
+            for position, item in enumerate(spec.items_of(incident))
+        )
     return rows
 
 
@@ -234,21 +186,10 @@ def incident_rows(record: ArticleRecord, article_index: int) -> list[dict[str, o
 
 
 def _incident_columns(incident: Incident) -> dict[str, object]:
-    columns = {
-        "victims": _unique(victim.name for victim in incident.victims),
-        "attack_date": incident.attack_date.value if incident.attack_date else None,
-        "attack_types": _unique(item.id for item in incident.attack_types),
-        "sectors": _unique(item.id for item in incident.sectors),
-        "people_affected": incident.people_affected.value if incident.people_affected else None,
-        "systems": _unique(item.category for item in incident.systems),
-        "data_leaked": _unique(item.id for item in incident.data_leaked),
-        "authorities": _unique(item.id for item in incident.authorities),
-        "threat_actors": _unique(item.name for item in incident.threat_actors),
-        "responders": _unique(item.name for item in incident.responders),
-        "locations": _unique(item.name for item in incident.locations),
-        "dates": _unique(f"{item.role} {item.value.isoformat()}" for item in incident.dates),
-        "denied": _unique(f"{item.field}: {item.id or item.name}" for item in incident.denied),
-    }
+    columns: dict[str, object] = {}
+    for spec in _BY_COLUMN:
+        cells = [spec.cell_of(item) for item in spec.items_of(incident)]
+        columns[spec.name] = (cells[0] if cells else None) if spec.single else _unique(cells)
     for column in LABEL_COLUMNS:
         field = column.removesuffix("_label")
         columns[column] = labels_of(field, columns[field])  # type: ignore[arg-type]
@@ -275,5 +216,5 @@ def item_rows(record: ArticleRecord, article_index: int) -> list[dict[str, objec
     ]
 
 
-def _unique(values: Iterable[str]) -> list[str]:
+def _unique(values: Iterable[object]) -> list[object]:
     return list(dict.fromkeys(values))

@@ -33,7 +33,6 @@ from rich.progress import (
 )
 from spacy.language import Language
 
-from . import __version__
 from .backfill import (
     DEFAULT_SHARD_SIZE,
     BackfillSummary,
@@ -58,6 +57,7 @@ from .review import in_period, read_review_input, write_review
 from .settings import DEFAULT_SETTINGS, Settings
 from .sources import ArticleInputs, read_input_list
 from .store import check_writable
+from .version import __version__
 
 app = typer.Typer(
     add_completion=False,

@@ -100,6 +100,22 @@ Status = Literal["confirmed", "claimed", "possible"]
 VictimKind = Literal["organization", "person", "group"]
 
 
+HTML_VIEWS: dict[str, Callable[[Any], str]] = {}
+"""Notebook views by model class name (``Incident``, ``ArticleRecord``), registered by the
+``review`` package when ``incident_extract`` is imported: the models sit below the review and
+never import it."""
+
+
+def html_view(model: BaseModel) -> str:
+    """The registered notebook view of ``model``; its escaped ``repr`` if none is registered."""
+    view = HTML_VIEWS.get(type(model).__name__)
+    if view is None:
+        import html
+
+        return f"<pre>{html.escape(repr(model))}</pre>"
+    return view(model)
+
+
 class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -197,9 +213,7 @@ class Incident(Strict):
 
     def _repr_html_(self) -> str:
         """Notebooks: the items with status, rule and evidence, one colour per field."""
-        from .review import incident_html
-
-        return incident_html(self)
+        return html_view(self)
 
 
 class Source(Strict):
@@ -235,9 +249,7 @@ class ArticleRecord(Strict):
 
     def _repr_html_(self) -> str:
         """Notebooks: the text with every evidence span highlighted, and the items of each incident."""
-        from .review import record_html
-
-        return record_html(self)
+        return html_view(self)
 
 
 @dataclasses.dataclass(frozen=True)

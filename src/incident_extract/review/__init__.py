@@ -11,9 +11,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from ..models import ArticleRecord
+from ..models import HTML_VIEWS, ArticleRecord
 from .page import ReviewSummary, in_period, read_review_input, review_html, write_review
 from .render import frame_rows, incident_html, index_html, record_html, record_rows
+
+HTML_VIEWS.update(Incident=incident_html, ArticleRecord=record_html)  # their _repr_html_
 
 
 class RecordsIndex:

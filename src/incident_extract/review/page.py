@@ -18,11 +18,11 @@ from typing import get_args
 from markupsafe import Markup
 from pydantic import ValidationError
 
-from .. import __version__
 from ..errors import InputError
 from ..models import ArticleRecord, AttackType, SectorId
 from ..outputs import OutputFormat, read_records, resolve_format
 from ..store import atomic_writer
+from ..version import __version__
 from .render import INDEX_COLUMNS, STATUSES, asset, environment, record_fragment, record_rows
 
 TYPE_COLOURS = {

@@ -55,7 +55,8 @@ class VictimRules:
         self.group_role = self.group("right", "group.")
         self.incident_words = self.cues.pattern("incident.words")
         self.list_intro = self.cues.pattern("list.intro")
-        self.list_item_end = self.cues.pattern("list.item_end")
+        self.list_item_end = self.cues.pattern("list.item_end")  # on the text as written
+        self.list_item_end_window = self.cues.cues["list.item_end"].window or 3
         self.coordination = self.cues.pattern("coordination")
         self.slug_not_victim = self.cues.pattern("slug.not_victim")
         self.institutional_adjective = self.cues.pattern("name.institutional_adjective")
@@ -119,7 +120,8 @@ def _opens_list_item(span: Span, rules: VictimRules) -> bool:
     """« \n\nMerck. Le réseau… », « \n- Maersk : … »: a name opening a paragraph, then a full stop or colon."""
     text = text_of(span.doc)
     before = text[max(0, span.start_char - 3) : span.start_char]
-    return "\n" in before and bool(rules.list_item_end.search(text[span.end_char : span.end_char + 3]))
+    after = text[span.end_char : span.end_char + rules.list_item_end_window]
+    return "\n" in before and bool(rules.list_item_end.search(after))
 
 
 class VictimFinder(RuleComponent):

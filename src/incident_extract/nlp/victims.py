@@ -39,6 +39,19 @@ Cue = tuple[str, int | None, re.Pattern]
 """A cue id, the characters it reads next to the candidate (None: up to the sentence bound), its regex."""
 
 
+class CueGroup(list[Cue]):
+    """The cues of one family (``right.``, ``left.``...), in file order, with one regex of them all
+    per window: most candidates match none, and one search tells so at the cost of one regex."""
+
+    def __init__(self, cues: list[Cue]) -> None:
+        super().__init__(cues)
+        windows = {window for _, window, _ in cues}
+        self.any_by_window = {
+            window: re.compile("|".join(f"(?:{p.pattern})" for _, w, p in cues if w == window))
+            for window in windows
+        }
+
+
 class VictimRules:
     """The victim cues and stop lists of one rules source, compiled (once per process and source)."""
 
@@ -47,7 +60,7 @@ class VictimRules:
         stop = load_regex_rules("stoplists", rules)
         self.right_role = self.group("right", "right.")
         self.right_role_after_noun = self.group("right", "right_after_noun.")
-        self.right_event = self.group("right", "event.") + self.group("right", "detection.")
+        self.right_event = CueGroup(self.group("right", "event.") + self.group("right", "detection."))
         self.clause_start = self.group("left", "clause.")
         self.left_role = self.group("left", "left.")
         self.not_victim_left = self.group("left", "not_victim.")
@@ -82,12 +95,14 @@ class VictimRules:
         self.multiplier_determiners = stop.words("multiplier_determiners")
         self.slug_stop = stop.words("slug_stop")
 
-    def group(self, side: str, prefix: str) -> list[Cue]:
+    def group(self, side: str, prefix: str) -> CueGroup:
         """The cues of ``side`` whose id starts with ``prefix``, in file order, with their windows."""
-        return [
-            (cue_id, self.cues.cues[cue_id].window, pattern)
-            for cue_id, pattern in self.cues.on_side(side, prefix)
-        ]
+        return CueGroup(
+            [
+                (cue_id, self.cues.cues[cue_id].window, pattern)
+                for cue_id, pattern in self.cues.on_side(side, prefix)
+            ]
+        )
 
 
 @cache
@@ -103,17 +118,19 @@ def __getattr__(name: str) -> frozenset[str]:
     raise AttributeError(name)
 
 
-def first_cue(cues: list[Cue], context: Callable[[int | None], str]) -> str | None:
+def first_cue(cues: CueGroup, context: Callable[[int | None], str]) -> str | None:
     """The id of the first cue that matches the text ``context(window)`` gives for its window."""
+    if not any(pattern.search(context(window)) for window, pattern in cues.any_by_window.items()):
+        return None
     for cue_id, window, pattern in cues:
         if pattern.search(context(window)):
             return cue_id
     return None
 
 
-def any_cue(cues: list[Cue], text: str) -> bool:
+def any_cue(cues: CueGroup, text: str) -> bool:
     """Whether one of ``cues`` matches ``text`` (their windows do not apply: ``text`` is the span read)."""
-    return any(pattern.search(text) for _, _, pattern in cues)
+    return any(pattern.search(text) for pattern in cues.any_by_window.values())
 
 
 def _opens_list_item(span: Span, rules: VictimRules) -> bool:
@@ -478,10 +495,12 @@ class VictimFinder(RuleComponent):
         right = cache(partial(_right_of, span, sent_end))
         if first_cue(rules.not_victim_left, left) is not None:
             return None
-        sentence = fold(text_of(doc)[sent_start:sent_end])
-        says_incident = bool(rules.incident_words.search(sentence))
+
+        def says_incident() -> bool:
+            return bool(rules.incident_words.search(fold(text_of(doc)[sent_start:sent_end])))
+
         syntactic = next((roles[t.i] for t in span if t.i in roles), None)
-        if syntactic and span._.ie_rule != "victims.ner_loc" and says_incident:
+        if syntactic and span._.ie_rule != "victims.ner_loc" and says_incident():
             return syntactic
         cue = first_cue(rules.right_role, right)
         if span._.ie_rule == "victims.ner_loc":
@@ -489,14 +508,14 @@ class VictimFinder(RuleComponent):
             # tentative de piratage »), never through « les habitants de X » or « chez X », and not
             # as a complement: « un établissement de santé de l'Oise est visé », « la clinique, à Vichy, »
             complement = first_cue(rules.town_complement, left)
-            return f"cue:{cue}" if cue and says_incident and complement is None else None
+            return f"cue:{cue}" if cue and says_incident() and complement is None else None
         if cue is None and (span.id_.startswith("org.") or span._.ie_rule == "victims.anaphor"):
             cue = first_cue(rules.right_role_after_noun, right)
-        if cue is None and first_cue(rules.clause_start, left) is not None:
-            cue = first_cue(rules.right_event, right)
+        if cue is None and (event := first_cue(rules.right_event, right)):
+            cue = event if first_cue(rules.clause_start, left) is not None else None
         if cue is None:
             cue = first_cue(rules.left_role, left)
-            if cue is not None and not says_incident:
+            if cue is not None and not says_incident():
                 return None
         return None if cue is None else f"cue:{cue}"
 

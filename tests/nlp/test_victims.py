@@ -232,25 +232,27 @@ def test_people_receiving_a_message_without_fraud_are_no_victims(run_blank, text
 
 
 @pytest.mark.parametrize(
-    ("text", "expected"),
+    ("text", "expected", "rule"),
     [
         (
             "Le groupe Vallon fabrique des vannes à Lyon. Selon ses dirigeants, la demande est forte. "
             "L'entreprise a été victime d'une cyberattaque lundi.",
             "groupe Vallon",
+            "victims.anaphor+cue:right.with_avoir",  # « a été victime »
         ),
         (
             "Le fabricant de logiciels Medisoft compte 200 salariés. Dans un message, l'éditeur indique que, "
             "dans la nuit, ses « équipes ont détecté des tentatives d'accès non autorisés ».",
             "fabricant de logiciels Medisoft",
+            "victims.anaphor+cue:detection.own_attack",
         ),
     ],
 )
-def test_generic_noun_stands_for_the_organisation_named_before(run_blank, text, expected):
+def test_generic_noun_stands_for_the_organisation_named_before(run_blank, text, expected, rule):
     doc = run_blank(text)
     found = doc.spans["ie_victims"]
     assert [s._.ie_value for s in found] == [expected]
-    assert found[0]._.ie_rule == "victims.anaphor"
+    assert found[0]._.ie_rule == rule
     assert doc._.ie_is_incident
 
 

@@ -23,9 +23,9 @@ def make_prefix_terms(nlp: Language, name: str) -> PrefixTerms:
     return PrefixTerms(nlp, name)
 
 
-@Language.factory("incident_extract_victims")
-def make_victims(nlp: Language, name: str) -> VictimFinder:
-    return VictimFinder(nlp, name)
+@Language.factory("incident_extract_victims", default_config={"rules": DEFAULT_RULES})
+def make_victims(nlp: Language, name: str, rules: str) -> VictimFinder:
+    return VictimFinder(nlp, name, rules=rules)
 
 
 @Language.factory("incident_extract_dates")

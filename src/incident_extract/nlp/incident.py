@@ -12,14 +12,12 @@ decision reads the article as a whole, in this order:
    (an ``event`` cue of ``rules/incident_cues.yaml``), with an attack type the article asserts:
    ``incident.headline``; a headline of advice, law, product or prevention needs rule 2;
 4. a lead sentence with an incident word or an asserted attack type and an event cue, not
-   hypothetical: ``incident.lead``.
+   hypothetical (cue ``incident.hypothetical`` of ``rules/victim_cues.yaml``): ``incident.lead``.
 
 The victim is then found by its role, or by salience (:mod:`.salience`) when no role rule fired.
 """
 
 from __future__ import annotations
-
-import re
 
 from spacy.tokens import Doc, Span
 
@@ -31,11 +29,8 @@ from .framing import (
     headline,
     lead_sentences,
 )
+from .regex_rules import load_regex_rules
 from .sentences import sentence_index
-
-HYPOTHETICAL = re.compile(
-    r"(?<![\w-])(?:si|en\s+cas\s+d|pourrai\w*|risqu\w*|comment|eviter|se\s+proteger)(?![\w-])"
-)
 
 
 def framed_as_no_incident(doc: Doc) -> bool:
@@ -72,9 +67,10 @@ def decide_from_text(doc: Doc, attack_spans: list[Span]) -> str | None:
         return "incident.headline"
     if not any(incident.search(s) or cues["cyber_sense"].search(s) for s in [head, *lead]):
         return None  # « des voitures volées »: an attack word in another sense, nothing cyber in the lead
+    hypothetical = load_regex_rules("victim_cues").pattern("incident.hypothetical")
     attack_sentences = {sentence_index(span) for span in attack_spans}
     for n, sentence in enumerate(lead):
         said = incident.search(sentence) or n in attack_sentences  # « un virus dans le système »
-        if said and event.search(sentence) and not HYPOTHETICAL.search(sentence):
+        if said and event.search(sentence) and not hypothetical.search(sentence):
             return "incident.lead"
     return None

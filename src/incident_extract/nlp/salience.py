@@ -5,7 +5,8 @@ vente ») defeat the role rules, yet the victim is plain to a reader: the name i
 one most often mentioned in the sentences about the attack. Such a victim is kept with
 ``status: possible`` and the rule ``victims.salience``, so an analyst sees its support is weaker.
 Never a place, an authority, a responder, an attacker (the victims component excludes their tokens)
-or the medium that reports the story.
+or the medium that reports the story. The cues that tell a medium or a place are the ``salience.*``
+entries of ``rules/victim_cues.yaml``.
 """
 
 from __future__ import annotations
@@ -23,20 +24,25 @@ from spacy.tokens import Doc, Span
 from ..rules_io import fold
 from .cues import cues_by_value
 from .framing import headline
+from .regex_rules import load_regex_rules
 from .sentences import all_sentences, sentence_index, text_of
 
-MEDIUM_LEFT = re.compile(
-    r"(?:selon|d'apres|confreres?\s+(?:de|du|d')|journal|quotidien|site|radio|chaine|magazine|"
-    r"(?:affirme|indique|explique|confie|declare|raconte|precise|annonce|rapporte)\s+(?:[\w'-]+\s+){0,4}?a|"
-    r"interroge\s+par|contacte\s+par|aupres\s+(?:de|du|d'))\s*(?:la\s+|le\s+|l')?$"
-)
-PLACE_LEFT = re.compile(r"(?<![\w-])(?:a|au|aux|en|dans|pres\s+de|vers)\s*(?:la\s+|l')?$")
 HEADLINE_ONLY_RULES = ("victims.ner_per",)
 MIN_SCORE = 3
 SCORER_FILE = "victim_scorer.json"
 
 
-PLACE_TAIL = re.compile(r"\s+(?:en|à|au|aux|dans)\s+\S.*$", re.DOTALL)
+def _cue(cue_id: str) -> tuple[re.Pattern, int | None]:
+    """A cue of ``rules/victim_cues.yaml`` (``salience.*``) and its window, as shipped."""
+    cues = load_regex_rules("victim_cues")
+    return cues.pattern(cue_id), cues.cues[cue_id].window
+
+
+def __getattr__(name: str) -> re.Pattern:
+    """``PLACE_LEFT``, the « à Marigny » cue, for modules that import it (the assembler)."""
+    if name == "PLACE_LEFT":
+        return _cue("salience.place_before")[0]
+    raise AttributeError(name)
 
 
 def _key(span: Span) -> frozenset[str]:
@@ -49,7 +55,7 @@ def _key(span: Span) -> frozenset[str]:
 
 def _without_place(span: Span) -> Span:
     """« l'entreprise X en Vendée » -> « l'entreprise X »: the place is not part of the name."""
-    tail = PLACE_TAIL.search(span.text)
+    tail = _cue("salience.place_after")[0].search(span.text)
     if tail is None or span._.ie_value:
         return span
     trimmed = span.doc.char_span(span.start_char, span.start_char + tail.start(), alignment_mode="contract")
@@ -67,8 +73,9 @@ def _is_candidate(span: Span) -> bool:
     rule = span._.ie_rule or ""
     if rule.startswith("victims.anaphor") or _is_description(span):
         return False
-    left = fold(text_of(span.doc)[max(0, span.start_char - 60) : span.start_char])
-    return not MEDIUM_LEFT.search(left)
+    medium, window = _cue("salience.medium")
+    left = fold(text_of(span.doc)[max(0, span.start_char - window) : span.start_char])
+    return not medium.search(left)
 
 
 def _is_description(span: Span) -> bool:
@@ -82,12 +89,13 @@ def _place_keys(doc: Doc) -> set[frozenset[str]]:
     """Names written as places somewhere (« à Marigny », « en Moselle »): never the salient victim,
     unless an organisation noun is part of them (« hôpital de X »)."""
     keys = set()
+    place, window = _cue("salience.place_before")
     for span in doc.spans.get("ie_victim_candidates", []):
         is_place = (span._.ie_rule or "").startswith("victims.ner_loc") or any(
             e.label_ == "LOC" and e.start <= span.start and span.end <= e.end for e in doc.ents
         )
-        left = fold(text_of(doc)[max(0, span.start_char - 20) : span.start_char])
-        if is_place and not span.id_.startswith("org.") and PLACE_LEFT.search(left):
+        left = fold(text_of(doc)[max(0, span.start_char - window) : span.start_char])
+        if is_place and not span.id_.startswith("org.") and place.search(left):
             keys.add(_key(span))
     return keys
 

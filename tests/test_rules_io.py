@@ -21,7 +21,13 @@ RULE_FILES = sorted(
 )
 
 
-NOT_VOCABULARIES = ["victim_roles", "relevance"]  # files with their own loaders
+NOT_VOCABULARIES = [
+    "victim_roles",
+    "relevance",
+    "terms",
+    "locations",
+    "names",
+]  # files with their own loaders
 RULE_FILES = [name for name in RULE_FILES if name not in NOT_VOCABULARIES]
 
 

@@ -97,3 +97,37 @@ def test_places_of_the_impact(run_with_places, text, places, expected):
 )
 def test_names_persons_and_backdrops_are_no_places(run_with_places, text, places):
     assert not set(run_with_places(text, places)) & set(places)
+
+
+def _places_group(blank_nlp, text: str, places: list[str]):
+    doc = blank_nlp.make_doc(text)
+    doc._.ie_published = dt.date(2024, 10, 21)
+    doc.ents = [doc.char_span(text.index(p), text.index(p) + len(p), label="LOC") for p in places]
+    return [(span.text, span.id_) for span in blank_nlp(doc).spans["ie_locations"]]
+
+
+def test_the_finder_writes_a_span_group_named_by_rule(blank_nlp):
+    text = "La mairie de Vernelle a été victime d'une cyberattaque, à Tours, samedi."
+    group = _places_group(blank_nlp, text, ["Vernelle", "Tours"])
+    assert group == [
+        ("Vernelle", "locations.victim_name"),
+        ("Tours", "locations.ner_loc"),
+    ]
+
+
+def test_the_leading_article_is_not_part_of_the_place(blank_nlp):
+    text = "La clinique des Ormes a été victime d'une cyberattaque. Le Finistère compte d'autres cliniques visées."
+    assert _places_group(blank_nlp, text, ["Le Finistère"]) == [("Finistère", "locations.ner_loc")]
+
+
+def test_an_article_without_incident_has_no_places(blank_nlp):
+    text = "Le festival de Vernelle accueille cette année 20 000 visiteurs à Tours."
+    assert _places_group(blank_nlp, text, ["Vernelle", "Tours"]) == []
+
+
+def test_the_backdrop_and_the_medium_are_no_places(blank_nlp):
+    text = (
+        "La mairie de Vernelle a été piratée par des hacktivistes en soutien à l'Ukraine, "
+        "a indiqué à Ouest-France le maire."
+    )
+    assert _places_group(blank_nlp, text, ["Ukraine", "Ouest-France"]) == []

@@ -30,7 +30,9 @@ SPAN_EXTENSIONS = {
 log = logging.getLogger(__name__)
 
 SPAN_KEYS = {
-    "terms": "ie_terms",
+    "terms": "ie_terms",  # vocabulary matches whose context holds (nlp/terms.py)
+    "all_terms": "ie_terms_all",  # every match, filtered or not: what the location finder reads
+    "locations": "ie_locations",  # places of the victims or of the impact (nlp/locations.py)
     "victims": "ie_victims",
     "dates": "ie_dates",
     "counts": "ie_counts",

@@ -12,7 +12,10 @@ from spacy.language import Language
 from ..rules_io import DEFAULT_RULES
 from .assembler import Assembler
 from .components import ActorFinder, AssertionDetector, CountFinder, DateFinder, PrefixTerms
+from .decision import IncidentDecision
 from .extensions import register_extensions
+from .locations import LocationFinder
+from .terms import TermFilter
 from .victims import VictimFinder
 
 register_extensions()
@@ -21,6 +24,11 @@ register_extensions()
 @Language.factory("incident_extract_prefix_terms")
 def make_prefix_terms(nlp: Language, name: str) -> PrefixTerms:
     return PrefixTerms(nlp, name)
+
+
+@Language.factory("incident_extract_term_filter", default_config={"rules": DEFAULT_RULES})
+def make_term_filter(nlp: Language, name: str, rules: str) -> TermFilter:
+    return TermFilter(nlp, name, rules=rules)
 
 
 @Language.factory("incident_extract_victims")
@@ -53,6 +61,16 @@ def make_assertion(
     return AssertionDetector(nlp, name, window_before=window_before, window_after=window_after, rules=rules)
 
 
-@Language.factory("incident_extract_assembler")
-def make_assembler(nlp: Language, name: str) -> Assembler:
-    return Assembler(nlp, name)
+@Language.factory("incident_extract_incident", default_config={"rules": DEFAULT_RULES})
+def make_incident_decision(nlp: Language, name: str, rules: str) -> IncidentDecision:
+    return IncidentDecision(nlp, name, rules=rules)
+
+
+@Language.factory("incident_extract_locations", default_config={"rules": DEFAULT_RULES})
+def make_locations(nlp: Language, name: str, rules: str) -> LocationFinder:
+    return LocationFinder(nlp, name, rules=rules)
+
+
+@Language.factory("incident_extract_assembler", default_config={"rules": DEFAULT_RULES})
+def make_assembler(nlp: Language, name: str, rules: str) -> Assembler:
+    return Assembler(nlp, name, rules=rules)

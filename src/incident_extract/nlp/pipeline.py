@@ -27,7 +27,9 @@ OWN_COMPONENTS = (
     "incident_extract_dates",
     "incident_extract_counts",
     "incident_extract_assertion",
-    "incident_extract_assembler",
+    "incident_extract_incident",  # decides the incident; adds the salient victim when none is named
+    "incident_extract_locations",  # after the decision: no incident, no places
+    "incident_extract_assembler",  # last: only maps the span groups to records
 )
 
 
@@ -46,6 +48,8 @@ def add_components(nlp: Language) -> Language:
     )
     ruler.add_patterns(ruler_patterns(nlp.tokenizer))
     nlp.add_pipe("incident_extract_prefix_terms", after=TERMS_RULER)
+    term_filter = nlp.add_pipe("incident_extract_term_filter", after="incident_extract_prefix_terms")
+    term_filter.initialize(nlp=nlp)  # every later component reads the filtered terms
     for factory in OWN_COMPONENTS:
         component = nlp.add_pipe(factory)
         if isinstance(component, RuleComponent):

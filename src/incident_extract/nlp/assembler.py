@@ -2,7 +2,7 @@
 
 It runs last and only maps: the terms were filtered by their context (:mod:`.terms`), the statuses
 set (assertion), the incident decided and the salient victim added (:mod:`.decision`), the places
-found (:mod:`.locations`). Here each span becomes an item with its evidence sentence and the rule
+found (:mod:`.locations`), the sectors told (:mod:`.sectors`). Here each span becomes an item with its evidence sentence and the rule
 that produced it; denied items go to ``denied``; victim aliases (acronyms, short names) are linked;
 an earlier incident named in a comparison gets a record of its own. Name rules: ``rules/names.yaml``.
 """
@@ -17,31 +17,27 @@ from spacy.tokens import Doc, Span
 
 from .. import models
 from ..rules_io import DEFAULT_RULES, fold, load_vocabulary
-from .cues import cues_by_entry, cues_by_value
+from .cues import cues_by_entry
 from .decision import ACTIVE_STATUSES
 from .extensions import SPAN_KEYS, guarded
 from .names import distinct_victims, is_salient, victim_name
 from .regex_rules import load_regex_rules
 from .rule_component import RuleComponent
-from .sentences import sentence_bounds, sentence_index, sentence_of, sentence_text, text_of
+from .sentences import sentence_bounds, sentence_of, text_of
 from .terms import FILTERED_FIELDS, longest_terms
 from .victims import STOP_NAMES, _proper_run
-
-SECTOR_STATUSES = (*ACTIVE_STATUSES, "negated")
-"""A sector word tells what the victim does, even in a denial: « sa production n'était pas affectée »."""
 
 
 class Assembler(RuleComponent):
     """Sets ``doc._.ie_incidents`` (the main incident first) and ``doc._.ie_is_incident``."""
 
-    rule_files = ("names", "date_roles", "incident_cues", *FILTERED_FIELDS)
+    rule_files = ("names", "date_roles", *FILTERED_FIELDS)
 
     def __init__(self, nlp: Language, name: str = "incident_extract_assembler", rules: str = DEFAULT_RULES):
         super().__init__(nlp, name, rules)
 
     def load_rules(self, rules: str) -> None:
         self.vocabularies = {field: load_vocabulary(field, rules) for field in FILTERED_FIELDS}
-        self.incident = cues_by_value("incident_cues", rules)["incident"]
         self.comparison = next(
             cue[2] for cue in cues_by_entry("date_roles", rules) if cue[0] == "role.comparison"
         )
@@ -125,7 +121,7 @@ class _IncidentBuilder:
             threat_actors=self.threat_actors(victims),
             responders=self.responders(victims),
             locations=self.locations(),
-            sectors=self.sectors(victims),
+            sectors=self.sectors(),
             **self.dates(),
             people_affected=self.people_affected(),
             denied=self.denied,
@@ -307,61 +303,12 @@ class _IncidentBuilder:
             for span in self.doc.spans.get(SPAN_KEYS["locations"], [])
         ]
 
-    def sectors(self, victims: list[models.Victim]) -> list[models.SectorItem]:
-        items, seen = [], set()
-        kinds = [t for t in self.doc.spans.get(SPAN_KEYS["terms"], []) if t.label_ == "organisations"]
-        for span in self.doc.spans.get(SPAN_KEYS["victims"], []):
-            sector = span._.ie_sector or next(  # an organisation noun inside a name the model found
-                (
-                    value
-                    for t in kinds
-                    if span.start <= t.start
-                    and t.end <= span.end
-                    and (value := self.value_of("organisations", t)) != "none"
-                ),
-                None,
-            )
-            if sector and sector not in seen and span._.ie_status in ACTIVE_STATUSES:
-                seen.add(sector)
-                items.append(
-                    models.SectorItem(
-                        id=sector, evidence=self.evidence(span), rule=f"sectors.from_victim.{span.id_}"
-                    )
-                )
-        # a victim without a telling noun (« le groupe X ») takes the sector words of its sentence or
-        # the next one (« ... paralysant la distribution pharmaceutique »)
-        near_victims = set()
-        for span in self.doc.spans.get(SPAN_KEYS["victims"], []):
-            if span._.ie_status in ACTIVE_STATUSES and not span._.ie_sector:
-                near_victims.update((sentence_index(span), sentence_index(span) + 1))
-        for span in self.terms.get("sectors", []):
-            if sentence_index(span) not in near_victims or span._.ie_status not in SECTOR_STATUSES:
-                continue
-            value = self.value_of(span.label_, span)
-            if value in ("none",) or value in seen:
-                continue
-            seen.add(value)
-            items.append(
-                models.SectorItem(
-                    id=value, evidence=self.evidence(span), rule=f"sectors.{span.label_}.{span.id_}"
-                )
-            )
-        return items or self.sector_fallback()
-
-    def sector_fallback(self) -> list[models.SectorItem]:
-        """Every incident has a sector: when no victim tells it, the first organisation noun or sector
-        word of the headline, lead or an incident sentence (« des pharmacies », « le transporteur »)."""
-        incident = self.assembler.incident
-        for span in sorted(self.doc.spans.get(SPAN_KEYS["terms"], []), key=lambda s: s.start):
-            if span.label_ not in ("organisations", "sectors") or span._.ie_status not in SECTOR_STATUSES:
-                continue
-            if sentence_index(span) > 3 and not incident.search(fold(sentence_text(span))):
-                continue
-            value = self.value_of(span.label_, span)
-            if value != "none":
-                rule = f"sectors.fallback.{span.label_}.{span.id_}"
-                return [models.SectorItem(id=value, evidence=self.evidence(span), rule=rule)]
-        return []  # no « other » by default: on articles no rule saw it cost more than it gave
+    def sectors(self) -> list[models.SectorItem]:
+        """The sectors the sector finder kept, with the rule that kept each."""
+        return [
+            models.SectorItem(id=span.label_, evidence=self.evidence(span), rule=span.id_)
+            for span in self.doc.spans.get(SPAN_KEYS["sectors"], [])
+        ]
 
     def dates(self) -> dict:
         published: dt.date | None = self.doc._.ie_published

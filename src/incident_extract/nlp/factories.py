@@ -15,6 +15,7 @@ from .components import ActorFinder, AssertionDetector, CountFinder, DateFinder,
 from .decision import IncidentDecision
 from .extensions import register_extensions
 from .locations import LocationFinder
+from .sectors import SectorFinder
 from .terms import TermFilter
 from .victims import VictimFinder
 
@@ -69,6 +70,11 @@ def make_incident_decision(nlp: Language, name: str, rules: str) -> IncidentDeci
 @Language.factory("incident_extract_locations", default_config={"rules": DEFAULT_RULES})
 def make_locations(nlp: Language, name: str, rules: str) -> LocationFinder:
     return LocationFinder(nlp, name, rules=rules)
+
+
+@Language.factory("incident_extract_sectors", default_config={"rules": DEFAULT_RULES})
+def make_sectors(nlp: Language, name: str, rules: str) -> SectorFinder:
+    return SectorFinder(nlp, name, rules=rules)
 
 
 @Language.factory("incident_extract_assembler", default_config={"rules": DEFAULT_RULES})

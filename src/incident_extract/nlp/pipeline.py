@@ -29,6 +29,7 @@ OWN_COMPONENTS = (
     "incident_extract_assertion",
     "incident_extract_incident",  # decides the incident; adds the salient victim when none is named
     "incident_extract_locations",  # after the decision: no incident, no places
+    "incident_extract_sectors",  # after the decision: the salient victim tells a sector too
     "incident_extract_assembler",  # last: only maps the span groups to records
 )
 

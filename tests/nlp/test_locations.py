@@ -131,3 +131,20 @@ def test_the_backdrop_and_the_medium_are_no_places(blank_nlp):
         "a indiqué à Ouest-France le maire."
     )
     assert _places_group(blank_nlp, text, ["Ukraine", "Ouest-France"]) == []
+
+
+def test_a_saved_pipeline_reads_its_own_copy_of_the_place_rules(tmp_path):
+    import spacy
+
+    from incident_extract.nlp.pipeline import blank_pipeline
+
+    text = "La mairie de Vernelle a été victime d'une cyberattaque, à Tours, samedi."
+    nlp = blank_pipeline()
+    assert ("Tours", "locations.ner_loc") in _places_group(nlp, text, ["Vernelle", "Tours"])
+    nlp.to_disk(tmp_path / "pipeline")
+    saved = tmp_path / "pipeline" / "incident_extract_locations" / "locations.yaml"
+    # an analyst adds « Tours » to the places too wide to report, in that pipeline only
+    saved.write_text(saved.read_text(encoding="utf-8").replace("words: [france,", "words: [tours, france,"))
+    reloaded = spacy.load(tmp_path / "pipeline")
+    assert _places_group(reloaded, text, ["Vernelle", "Tours"]) == [("Vernelle", "locations.victim_name")]
+    assert ("Tours", "locations.ner_loc") in _places_group(nlp, text, ["Vernelle", "Tours"])

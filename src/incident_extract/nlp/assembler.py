@@ -187,43 +187,32 @@ class _IncidentBuilder:
             status=self._status(span),
         )
 
-    def vocabulary_items(self, field: str, spans: list[Span], model) -> list:
+    def vocabulary_items(self, field: str, spans: list[Span], model, key: str = "id", name=None) -> list:
+        """One item per vocabulary value, from its first mention; with ``name``, the words as
+        written (a function can widen them: ``ARS`` -> ``ARS Bretagne``)."""
         items, seen = [], set()
         for span in spans:
             value = self.value_of(field, span)
             if value in seen:
                 continue
             seen.add(value)
+            named = {"name": name(span)} if name else {}
+            rule = f"{field}.{span.id_}"
             items.append(
                 model(
-                    id=value,
+                    **{key: value},
+                    **named,
                     evidence=self.evidence(span),
-                    rule=f"{field}.{span.id_}",
+                    rule=rule,
                     status=self._status(span),
                 )
             )
         return items
 
-    def named_vocabulary_items(self, field: str, model, key: str = "id", name=None) -> list:
-        """One item per vocabulary value, from its first active mention, with the words as written
-        (``name`` can widen them: ``ARS`` -> ``ARS Bretagne``)."""
+    def named_vocabulary_items(self, field: str, model, key: str = "id", name=lambda span: span.text) -> list:
+        """The items of the active mentions of ``field``, with the words as written."""
         spans = self.active(self.terms.get(field, []), field, key=lambda s: self.value_of(field, s))
-        items, seen = [], set()
-        for span in spans:
-            value = self.value_of(field, span)
-            if value in seen:
-                continue
-            seen.add(value)
-            items.append(
-                model(
-                    **{key: value},
-                    name=name(span) if name else span.text,
-                    evidence=self.evidence(span),
-                    rule=f"{field}.{span.id_}",
-                    status=self._status(span),
-                )
-            )
-        return items
+        return self.vocabulary_items(field, spans, model, key, name)
 
     def systems(self) -> list[models.SystemItem]:
         return self.named_vocabulary_items("systems", models.SystemItem, key="category")

@@ -16,7 +16,7 @@ from .decision import IncidentDecision
 from .extensions import register_extensions
 from .locations import LocationFinder
 from .sectors import SectorFinder
-from .terms import TermFilter
+from .terms import FILTERED_FIELDS, TermFilter
 from .victims import VictimFinder
 
 register_extensions()
@@ -27,9 +27,11 @@ def make_prefix_terms(nlp: Language, name: str) -> PrefixTerms:
     return PrefixTerms(nlp, name)
 
 
-@Language.factory("incident_extract_term_filter", default_config={"rules": DEFAULT_RULES})
-def make_term_filter(nlp: Language, name: str, rules: str) -> TermFilter:
-    return TermFilter(nlp, name, rules=rules)
+@Language.factory(
+    "incident_extract_term_filter", default_config={"rules": DEFAULT_RULES, "fields": list(FILTERED_FIELDS)}
+)
+def make_term_filter(nlp: Language, name: str, rules: str, fields: list[str]) -> TermFilter:
+    return TermFilter(nlp, name, rules=rules, fields=fields)
 
 
 @Language.factory("incident_extract_victims")

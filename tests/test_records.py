@@ -123,7 +123,6 @@ def test_the_url_slug_frames_an_exercise(nlp):
 def test_brands_and_acronyms_are_not_places(nlp, word, place):
     from spacy.tokens import Span
 
-    from incident_extract.nlp.assembler import _looks_like_place
-
+    finder = nlp.get_pipe("incident_extract_locations")
     doc = nlp.make_doc(f"Le site {word} a été visé.")
-    assert _looks_like_place(Span(doc, 2, 3, label="LOC")) is place
+    assert finder.looks_like_place(Span(doc, 2, 3, label="LOC")) is place

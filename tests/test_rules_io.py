@@ -21,7 +21,7 @@ RULE_FILES = sorted(
 )
 
 
-NOT_VOCABULARIES = ["victim_roles", "victim_cues", "stoplists"]  # files with their own loaders
+NOT_VOCABULARIES = ["victim_roles", "victim_cues", "stoplists", "terms", "locations", "names"]  # own loaders
 RULE_FILES = [name for name in RULE_FILES if name not in NOT_VOCABULARIES]
 
 

@@ -175,7 +175,7 @@ def test_a_date_opening_a_line_is_never_a_victim(blank_nlp):
     the date's role as its kind (« attack »), and the record failed validation."""
     from spacy.tokens import Span
 
-    from incident_extract.nlp.assembler import _drop_dates_taken_for_names
+    from incident_extract.nlp.decision import drop_dates_taken_for_names
 
     doc = blank_nlp.make_doc("Fin mai, des fichiers de la commune de Vernelle ont été dérobés.")
     name = Span(doc, 0, 2, label="organization")
@@ -185,6 +185,6 @@ def test_a_date_opening_a_line_is_never_a_victim(blank_nlp):
     doc.spans["ie_dates"] = [Span(doc, 0, 2, label="date")]
     doc.spans["ie_dates"][0]._.ie_kind = "attack"
     assert name._.ie_kind == "attack"  # shared with the date span
-    _drop_dates_taken_for_names(doc)
+    drop_dates_taken_for_names(doc)
     assert [s.text for s in doc.spans["ie_victims"]] == ["Vernelle"]
     assert [s.text for s in doc.spans["ie_victim_candidates"]] == ["Vernelle"]

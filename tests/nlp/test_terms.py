@@ -183,7 +183,11 @@ def test_negation_scope_stops_at_the_clause(run_blank):
             "phishing",
         ),
         ("Les usagers sont invités à la vigilance face aux faux SMS.", "attack_types", "phishing"),
-        ("Il est recommandé de modifier son mot de passe.", "data_leaked", "credentials"),
+        (
+            "Après la fuite de données, il est recommandé de modifier son mot de passe.",
+            "data_leaked",
+            "credentials",
+        ),
         ("On ignore en revanche s'il y a eu un vol de données.", "attack_types", "data_theft"),
         ("Les clients sont désormais exposés à des tentatives d'arnaque.", "attack_types", "fraud"),
         # a general statement explains; it reports nothing about this incident
@@ -221,13 +225,9 @@ def test_a_verb_between_keeps_the_first_items_affirmed(run_blank):
         ("Le club compte 12 000 licenciés et une messagerie interne très utilisée.", False),
     ],
 )
-def test_account_takeover_needs_a_nearby_compromise(blank_nlp, run_blank, text, expected):
+def test_account_takeover_needs_a_nearby_compromise(run_blank, text, expected):
     doc = run_blank(text)
-    assembler = blank_nlp.get_pipe("incident_extract_assembler")
-    found = any(
-        s.id_ == "account_takeover.compte_compromis" and assembler.term_applies(doc, s)
-        for s in doc.spans["ie_terms"]
-    )
+    found = any(s.id_ == "account_takeover.compte_compromis" for s in doc.spans["ie_terms"])
     assert found is expected
 
 
@@ -237,7 +237,7 @@ def test_account_takeover_needs_a_nearby_compromise(blank_nlp, run_blank, text, 
         ("Les rançongiciels visent les hôpitaux.", "attack_types", "ransomware"),
         ("La clinique a été piratée.", "attack_types", "intrusion"),
         ("Les dossiers de la mairie ont été encryptés par les pirates.", "attack_types", "ransomware"),
-        ("Les sauvegardes ont permis de repartir.", "systems", "backups"),
+        ("Les sauvegardes ont été chiffrées.", "systems", "backups"),
     ],
 )
 def test_one_word_prefixes_cover_inflections(run_blank, text, label, value):
@@ -348,11 +348,15 @@ def test_the_hijacked_mailbox_is_an_account_takeover_not_an_intrusion(run_blank)
         "La mairie de Sélonne a été piratée : ses fichiers ont été volés et le téléphone sonne dans le vide.",
     ],
 )
-def test_a_name_or_a_phone_that_is_no_leaked_data(run_blank, text):
+def test_a_name_or_a_phone_that_is_no_leaked_data(blank_nlp, run_blank, text):
+    with blank_nlp.select_pipes(
+        disable=["incident_extract_term_filter", "incident_extract_impact_term_filter"]
+    ):
+        assert ids(run_blank(text, "2024-03-01"), "data_leaked") & {"name", "phone"}  # the word is there…
     doc = run_blank(text, "2024-03-01")
-    assert ids(doc, "data_leaked") & {"name", "phone"}  # the word is there…
+    assert not ids(doc, "data_leaked") & {"name", "phone"}  # …the filter drops it for every component…
     (incident,) = doc._.ie_incidents
-    assert not {item.id for item in incident.data_leaked} & {"name", "phone"}  # …but names no leaked data
+    assert not {item.id for item in incident.data_leaked} & {"name", "phone"}  # …and the record
 
 
 def test_a_denial_before_a_list_reaches_every_item(run_blank):
@@ -380,3 +384,44 @@ def test_a_bulleted_list_takes_its_context_from_the_line_that_introduces_it(run_
     )
     data = {d.id for incident in doc._.ie_incidents for d in incident.data_leaked}
     assert {"name", "birth_date", "social_security_number"} <= data
+
+
+def test_a_term_whose_context_fails_is_gone_for_every_later_component(run_blank):
+    # « Advens » is in responders.yaml, a responder only in a response sentence (« a fait appel à »)
+    doc = run_blank("L'éditeur Advens a été victime d'une cyberattaque.", "2024-03-01")
+    assert "responders" not in {s.label_ for s in doc.spans["ie_terms"]}
+    assert "responders" in {s.label_ for s in doc.spans["ie_terms_all"]}  # the ruler found it
+    (incident,) = doc._.ie_incidents
+    assert [v.name for v in incident.victims] == ["Advens"]  # no longer blocked as a responder
+    assert incident.responders == []
+
+
+def test_a_term_whose_context_holds_stays(run_blank):
+    doc = run_blank("La mutuelle Verchamps a été piratée. Elle a fait appel au cabinet Lexfo pour l'enquête.")
+    assert {s.text for s in doc.spans["ie_terms"] if s.label_ == "responders"} == {"Lexfo"}
+
+
+def test_the_filter_runs_right_after_the_term_ruler(blank_nlp):
+    names = blank_nlp.pipe_names
+    assert names.index("incident_extract_term_filter") == names.index("incident_extract_prefix_terms") + 1
+    # the impact terms are judged right after the victims, before the assertion and the rest
+    impact = names.index("incident_extract_impact_term_filter")
+    assert impact == names.index("incident_extract_victims") + 1
+    assert impact < names.index("incident_extract_assertion")
+
+
+def test_an_impact_term_out_of_context_is_filtered_after_the_victims(blank_nlp):
+    # « Les sauvegardes ont permis de repartir »: backups named, not hit (systems.yaml context)
+    doc = blank_nlp.make_doc("Les sauvegardes ont permis de repartir.")
+    for name, component in blank_nlp.pipeline:
+        doc = component(doc)
+        if name == "incident_extract_victims":
+            assert "systems" in {s.label_ for s in doc.spans["ie_terms"]}
+    assert "systems" not in {s.label_ for s in doc.spans["ie_terms"]}
+    assert "systems" in {s.label_ for s in doc.spans["ie_terms_all"]}
+
+
+def test_words_just_before_a_term_exclude_it(run_blank):
+    # systems.yaml: « 30 Go de fichiers » is a volume of stolen data, not a file server
+    doc = run_blank("La mairie de Lunel a été piratée : les pirates menacent de publier 30 Go de fichiers.")
+    assert ids(doc, "systems") == set()

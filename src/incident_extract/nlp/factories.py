@@ -12,7 +12,11 @@ from spacy.language import Language
 from ..rules_io import DEFAULT_RULES
 from .assembler import Assembler
 from .components import ActorFinder, AssertionDetector, CountFinder, DateFinder, PrefixTerms
+from .decision import IncidentDecision
 from .extensions import register_extensions
+from .locations import LocationFinder
+from .sectors import SectorFinder
+from .terms import FILTERED_FIELDS, TermFilter
 from .victims import VictimFinder
 
 register_extensions()
@@ -21,6 +25,13 @@ register_extensions()
 @Language.factory("incident_extract_prefix_terms")
 def make_prefix_terms(nlp: Language, name: str) -> PrefixTerms:
     return PrefixTerms(nlp, name)
+
+
+@Language.factory(
+    "incident_extract_term_filter", default_config={"rules": DEFAULT_RULES, "fields": list(FILTERED_FIELDS)}
+)
+def make_term_filter(nlp: Language, name: str, rules: str, fields: list[str]) -> TermFilter:
+    return TermFilter(nlp, name, rules=rules, fields=fields)
 
 
 @Language.factory("incident_extract_victims", default_config={"rules": DEFAULT_RULES})
@@ -53,6 +64,21 @@ def make_assertion(
     return AssertionDetector(nlp, name, window_before=window_before, window_after=window_after, rules=rules)
 
 
-@Language.factory("incident_extract_assembler")
-def make_assembler(nlp: Language, name: str) -> Assembler:
-    return Assembler(nlp, name)
+@Language.factory("incident_extract_incident", default_config={"rules": DEFAULT_RULES})
+def make_incident_decision(nlp: Language, name: str, rules: str) -> IncidentDecision:
+    return IncidentDecision(nlp, name, rules=rules)
+
+
+@Language.factory("incident_extract_locations", default_config={"rules": DEFAULT_RULES})
+def make_locations(nlp: Language, name: str, rules: str) -> LocationFinder:
+    return LocationFinder(nlp, name, rules=rules)
+
+
+@Language.factory("incident_extract_sectors", default_config={"rules": DEFAULT_RULES})
+def make_sectors(nlp: Language, name: str, rules: str) -> SectorFinder:
+    return SectorFinder(nlp, name, rules=rules)
+
+
+@Language.factory("incident_extract_assembler", default_config={"rules": DEFAULT_RULES})
+def make_assembler(nlp: Language, name: str, rules: str) -> Assembler:
+    return Assembler(nlp, name, rules=rules)

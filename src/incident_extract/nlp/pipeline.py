@@ -18,16 +18,21 @@ from ..rules_io import ruler_patterns
 from . import factories  # noqa: F401  (registers the factories)
 from .extensions import SPAN_KEYS
 from .rule_component import RuleComponent
+from .terms import IDENTITY_FIELDS, IMPACT_FIELDS
 
 MODEL_EXCLUDE = ("lemmatizer", "attribute_ruler")
 TERMS_RULER = "incident_extract_terms"
+IMPACT_TERM_FILTER = "incident_extract_impact_term_filter"
 OWN_COMPONENTS = (
     "incident_extract_actors",  # before the victims: a named attacker or responder is never a victim
     "incident_extract_victims",
     "incident_extract_dates",
     "incident_extract_counts",
     "incident_extract_assertion",
-    "incident_extract_assembler",
+    "incident_extract_incident",  # decides the incident; adds the salient victim when none is named
+    "incident_extract_locations",  # after the decision: no incident, no places
+    "incident_extract_sectors",  # after the decision: the salient victim tells a sector too
+    "incident_extract_assembler",  # last: only maps the span groups to records
 )
 
 
@@ -46,8 +51,21 @@ def add_components(nlp: Language) -> Language:
     )
     ruler.add_patterns(ruler_patterns(nlp.tokenizer))
     nlp.add_pipe("incident_extract_prefix_terms", after=TERMS_RULER)
+    nlp.add_pipe(
+        "incident_extract_term_filter",
+        after="incident_extract_prefix_terms",
+        config={"fields": list(IDENTITY_FIELDS)},
+    )
     for factory in OWN_COMPONENTS:
-        component = nlp.add_pipe(factory)
+        nlp.add_pipe(factory)
+    # the victims read the impact terms unfiltered (see terms.IMPACT_FIELDS); every later component filtered
+    nlp.add_pipe(
+        "incident_extract_term_filter",
+        name=IMPACT_TERM_FILTER,
+        after="incident_extract_victims",
+        config={"fields": list(IMPACT_FIELDS)},
+    )
+    for _, component in nlp.pipeline:
         if isinstance(component, RuleComponent):
             component.initialize(nlp=nlp)  # only ours: nlp.initialize() would reset the trained pipes
     return nlp

@@ -1,0 +1,24 @@
+"""Sectors on the blank pipeline: from the victim's noun, the words next to it, or the lead."""
+
+
+def sectors(run_blank, text: str) -> list[tuple[str, str]]:
+    doc = run_blank(text, "2024-03-01")
+    return [(span.label_, span.id_) for span in doc.spans["ie_sectors"]]
+
+
+def test_the_victims_noun_tells_its_sector(run_blank):
+    found = sectors(run_blank, "La mairie de Vernelle a été victime d'une cyberattaque.")
+    assert [label for label, _ in found] == ["public_administration"]
+    assert found[0][1].startswith("sectors.from_victim.")
+
+
+def test_an_article_without_incident_has_no_sector(run_blank):
+    assert sectors(run_blank, "La mairie de Vernelle organise un forum de l'emploi samedi.") == []
+
+
+def test_the_record_takes_the_sectors_of_the_group(run_blank):
+    doc = run_blank("La mairie de Vernelle a été victime d'une cyberattaque.", "2024-03-01")
+    (incident,) = doc._.ie_incidents
+    assert [(s.id, s.rule) for s in incident.sectors] == [
+        (span.label_, span.id_) for span in doc.spans["ie_sectors"]
+    ]

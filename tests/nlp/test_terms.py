@@ -349,9 +349,7 @@ def test_the_hijacked_mailbox_is_an_account_takeover_not_an_intrusion(run_blank)
     ],
 )
 def test_a_name_or_a_phone_that_is_no_leaked_data(blank_nlp, run_blank, text):
-    with blank_nlp.select_pipes(
-        disable=["incident_extract_term_filter", "incident_extract_impact_term_filter"]
-    ):
+    with blank_nlp.select_pipes(disable=["incident_extract_term_filter"]):
         assert ids(run_blank(text, "2024-03-01"), "data_leaked") & {"name", "phone"}  # the word is there…
     doc = run_blank(text, "2024-03-01")
     assert not ids(doc, "data_leaked") & {"name", "phone"}  # …the filter drops it for every component…
@@ -401,27 +399,21 @@ def test_a_term_whose_context_holds_stays(run_blank):
     assert {s.text for s in doc.spans["ie_terms"] if s.label_ == "responders"} == {"Lexfo"}
 
 
-def test_the_filter_runs_right_after_the_term_ruler(blank_nlp):
-    names = blank_nlp.pipe_names
-    assert names.index("incident_extract_term_filter") == names.index("incident_extract_prefix_terms") + 1
-    # the impact terms are judged right after the victims, before the assertion and the rest
-    impact = names.index("incident_extract_impact_term_filter")
-    assert impact == names.index("incident_extract_victims") + 1
-    assert impact < names.index("incident_extract_assertion")
-
-
-def test_an_impact_term_out_of_context_is_filtered_after_the_victims(blank_nlp):
-    # « Les sauvegardes ont permis de repartir »: backups named, not hit (systems.yaml context)
-    doc = blank_nlp.make_doc("Les sauvegardes ont permis de repartir.")
-    for name, component in blank_nlp.pipeline:
-        doc = component(doc)
-        if name == "incident_extract_victims":
-            assert "systems" in {s.label_ for s in doc.spans["ie_terms"]}
-    assert "systems" not in {s.label_ for s in doc.spans["ie_terms"]}
-    assert "systems" in {s.label_ for s in doc.spans["ie_terms_all"]}
-
-
 def test_words_just_before_a_term_exclude_it(run_blank):
     # systems.yaml: « 30 Go de fichiers » is a volume of stolen data, not a file server
     doc = run_blank("La mairie de Lunel a été piratée : les pirates menacent de publier 30 Go de fichiers.")
     assert ids(doc, "systems") == set()
+
+
+def test_the_filter_runs_right_after_the_term_ruler(blank_nlp):
+    names = blank_nlp.pipe_names
+    assert names.index("incident_extract_term_filter") == names.index("incident_extract_prefix_terms") + 1
+    assert names.index("incident_extract_term_filter") < names.index("incident_extract_victims")
+
+
+def test_an_impact_term_out_of_context_is_filtered_but_kept_among_all_terms(blank_nlp):
+    # « Les sauvegardes ont permis de repartir »: backups named, not hit (systems.yaml context);
+    # the victims and the locations still read the word under ie_terms_all
+    doc = blank_nlp("Les sauvegardes ont permis de repartir.")
+    assert "systems" not in {s.label_ for s in doc.spans["ie_terms"]}
+    assert "systems" in {s.label_ for s in doc.spans["ie_terms_all"]}

@@ -31,7 +31,7 @@ log = logging.getLogger(__name__)
 
 SPAN_KEYS = {
     "terms": "ie_terms",  # vocabulary matches whose context holds (nlp/terms.py)
-    "all_terms": "ie_terms_all",  # every match, filtered or not: what the location finder reads
+    "all_terms": "ie_terms_all",  # every match, filtered or not: read by the victims and the locations
     "locations": "ie_locations",  # places of the victims or of the impact (nlp/locations.py)
     "sectors": "ie_sectors",  # label: the sector id; id_: the rule (nlp/sectors.py)
     "victims": "ie_victims",

@@ -27,10 +27,10 @@ from .regex_rules import load_regex_rules
 from .rule_component import RuleComponent
 from .salience import PLACE_LEFT
 from .sentences import sentence_index, sentence_text, text_of
+from .terms import IMPACT_FIELDS
 
 BLOCKING_FIELDS = ("organisations", "threat_actors", "authorities", "responders", "attack_types")
 """Terms a place cannot overlap: « Hospi Grand Ouest » is a name, « parquet » an authority."""
-IMPACT_FIELDS = ("systems", "attack_types", "data_leaked")
 """Terms that make their sentence one about the impact."""
 LEDE_SENTENCES = 2
 """The headline and first sentences are about the incident."""

@@ -18,11 +18,9 @@ from ..rules_io import ruler_patterns
 from . import factories  # noqa: F401  (registers the factories)
 from .extensions import SPAN_KEYS
 from .rule_component import RuleComponent
-from .terms import IDENTITY_FIELDS, IMPACT_FIELDS
 
 MODEL_EXCLUDE = ("lemmatizer", "attribute_ruler")
 TERMS_RULER = "incident_extract_terms"
-IMPACT_TERM_FILTER = "incident_extract_impact_term_filter"
 OWN_COMPONENTS = (
     "incident_extract_actors",  # before the victims: a named attacker or responder is never a victim
     "incident_extract_victims",
@@ -51,20 +49,9 @@ def add_components(nlp: Language) -> Language:
     )
     ruler.add_patterns(ruler_patterns(nlp.tokenizer))
     nlp.add_pipe("incident_extract_prefix_terms", after=TERMS_RULER)
-    nlp.add_pipe(
-        "incident_extract_term_filter",
-        after="incident_extract_prefix_terms",
-        config={"fields": list(IDENTITY_FIELDS)},
-    )
+    nlp.add_pipe("incident_extract_term_filter", after="incident_extract_prefix_terms")
     for factory in OWN_COMPONENTS:
         nlp.add_pipe(factory)
-    # the victims read the impact terms unfiltered (see terms.IMPACT_FIELDS); every later component filtered
-    nlp.add_pipe(
-        "incident_extract_term_filter",
-        name=IMPACT_TERM_FILTER,
-        after="incident_extract_victims",
-        config={"fields": list(IMPACT_FIELDS)},
-    )
     for _, component in nlp.pipeline:
         if isinstance(component, RuleComponent):
             component.initialize(nlp=nlp)  # only ours: nlp.initialize() would reset the trained pipes

@@ -3,14 +3,12 @@
 The span ruler and ``incident_extract_prefix_terms`` find every vocabulary term; a term only counts
 where the words of its entry's ``context`` are in its sentence (or within ``context_window``
 characters), and not where ``not_followed_by`` / ``not_preceded_by`` words stand next to it. The
-filter runs right after them for the vocabularies that say what a word is (``IDENTITY_FIELDS``),
-so every later component reads filtered terms: a responder's name outside a response sentence is
-no responder, and can be a victim. A second instance (``incident_extract_impact_term_filter``)
-judges the impact vocabularies (``IMPACT_FIELDS``) right after the victims component, which reads
-them all, and before the assertion, the decision, the locations, the sectors and the assembler.
-Every match stays under ``ie_terms_all`` for the readers that need them all: the location finder,
-for which a system or attack word says what a sentence is about even where its context rule fails
-(reading the filtered terms lost 5 true places on dev).
+filter runs right after them, so every later component reads filtered terms: a responder's name
+outside a response sentence is no responder, and can be a victim. Every match stays under
+``ie_terms_all`` for the readers that need them all: the victims, for which a system or attack word
+failing its context (« l'ENT ») still names a thing, never a victim on its own, and the location
+finder, for which such a word says what a sentence is about (reading the filtered terms lost 5
+true places on dev).
 """
 
 from __future__ import annotations
@@ -32,14 +30,8 @@ FILTERED_FIELDS = tuple(field for field in TERM_FIELDS if field != "people_group
 """Vocabularies whose terms have context rules; ``people_groups`` is not one: the victims component
 reads the context of a campaign itself (« ont reçu un faux SMS »)."""
 IMPACT_FIELDS = ("attack_types", "systems", "data_leaked")
-"""Vocabularies whose context says whether the thing was hit, not what the word is: a system word
-failing its context (« l'ENT ») still names a system, never a victim on its own. The victims
-component reads these before they are filtered (``impact_term_filter`` runs right after it) until
-it reads ``ie_terms_all`` for them; filtering them first put « ENT » among the victims of a
-held-out article (holdout3 victims 0.800 -> 0.769)."""
-IDENTITY_FIELDS = tuple(field for field in FILTERED_FIELDS if field not in IMPACT_FIELDS)
-"""Vocabularies whose context says what the word is: « Advens » outside a response sentence is no
-responder, and can be a victim."""
+"""Vocabularies whose context says whether the thing was hit, not what the word is: their words
+name a thing even where the context fails (the victims and locations read them unfiltered)."""
 FOLLOWING_CHARS = 25
 PRECEDING_CHARS = 30
 

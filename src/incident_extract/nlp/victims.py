@@ -31,6 +31,7 @@ from .framing import url_slug
 from .regex_rules import load_regex_rules
 from .rule_component import RuleComponent
 from .sentences import all_sentences, sentence_index, sentence_of, sentence_starts, starts_sentence, text_of
+from .terms import IMPACT_FIELDS
 
 LIST_ITEM_SENTENCES = 15
 """How far a list introduced by a colon may run."""
@@ -315,7 +316,9 @@ class VictimFinder(RuleComponent):
         for span in [*doc.spans.get(SPAN_KEYS["terms"], []), *doc.spans.get(SPAN_KEYS["actors"], [])]:
             if span.label_ in ("authorities", "threat_actors", "responders"):
                 never.update(range(span.start, span.end))
-            elif span.label_ in ("systems", "attack_types", "data_leaked"):
+        # an impact word names a thing even where its context fails (« l'ENT »): read them all
+        for span in doc.spans.get(SPAN_KEYS["all_terms"], []):
+            if span.label_ in IMPACT_FIELDS:
                 not_alone.update(range(span.start, span.end))
         return never, not_alone
 

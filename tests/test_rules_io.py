@@ -22,6 +22,7 @@ RULE_FILES = sorted(
 
 
 NOT_VOCABULARIES = ["victim_roles", "relevance"]  # files with their own loaders
+NOT_VOCABULARIES += ["actor_patterns", "assertion_cues", "count_cues", "date_cues"]  # regex rule files
 RULE_FILES = [name for name in RULE_FILES if name not in NOT_VOCABULARIES]
 
 

@@ -1,9 +1,11 @@
-"""French date grammar and its resolution against a publication date.
+"""French dates: their grammar, their resolution against a publication date, and their role.
 
-Pure functions over text, so they are tested without spaCy. Named groups, in the manner of
-edsnlp's date patterns: ``weekday``, ``day``, ``month``, ``year``; relative expressions
+The grammar is pure functions over text, so it is tested without spaCy. Named groups, in the
+manner of edsnlp's date patterns: ``weekday``, ``day``, ``month``, ``year``; relative expressions
 (``samedi``, ``ce week-end``, ``hier``, ``il y a deux semaines``) are resolved against the
-publication date only, never guessed.
+publication date only, never guessed. The component ``incident_extract_dates``
+(:class:`DateFinder`) gives each date a role from the words of its clause (``rules/date_roles.yaml``)
+and reads the tense of that clause (``rules/date_cues.yaml``).
 """
 
 from __future__ import annotations
@@ -11,6 +13,17 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+
+from ..rules_io import DEFAULT_RULES, fold
+from .clauses import clause_bounds
+from .cues import cues_by_entry, scope_breaker_regex
+from .extensions import SPAN_KEYS, guarded
+from .regex_rules import load_regex_rules
+from .rule_component import RuleComponent
+from .sentences import sentence_of, text_of
 
 MONTHS = {
     "janvier": 1,
@@ -268,3 +281,87 @@ def _safe_date(year: int, month: int, day: int) -> dt.date | None:
         return dt.date(year, month, day)
     except ValueError:
         return None
+
+
+class DateFinder(RuleComponent):
+    """Component ``incident_extract_dates``: French dates, resolved, with a role from their clause."""
+
+    rule_files = ("date_roles", "date_cues", "assertion")
+    """``assertion.yaml`` for the scope breakers that cut a sentence into clauses."""
+
+    def __init__(
+        self, nlp: Language, name: str = "incident_extract_dates", rules: str = DEFAULT_RULES
+    ) -> None:
+        super().__init__(nlp, name, rules)
+
+    def load_rules(self, rules: str) -> None:
+        roles = cues_by_entry("date_roles", rules)
+        self.roles = [cue for cue in roles if cue[0] != "role.future"]
+        self.future = next(cue[2] for cue in roles if cue[0] == "role.future")
+        cues = load_regex_rules("date_cues", rules)
+        self.past_tense = cues.pattern("dates.past_tense")
+        self.night = cues.pattern("dates.night")
+        self.breakers = scope_breaker_regex("assertion", rules)
+
+    @guarded
+    def __call__(self, doc: Doc) -> Doc:
+        self.ensure_initialized()
+        dateline = dateline_date(text_of(doc))
+        if doc._.ie_published is None and dateline is not None:
+            doc._.ie_published = dateline.value  # the article's own dateline anchors « mardi », « hier »
+        published = doc._.ie_published
+        anchor = None if published else anchor_year_of(text_of(doc))
+        doc._.ie_anchor_year = anchor
+        spans = []
+        for match in find_dates(text_of(doc), published, anchor):
+            span = doc.char_span(match.start, match.end, label="date", alignment_mode="expand")
+            if span is None:
+                continue
+            is_dateline = dateline is not None and match.start <= dateline.start < match.end
+            span._.ie_kind = "other" if is_dateline else self.role(doc, span)
+            relative = match.rule not in ("dates.absolute", "dates.numeric")
+            future = relative and self._in_future_clause(doc, span)
+            span._.ie_value = match.value.isoformat() if match.value and not future else None
+            span._.ie_rule = match.rule
+            spans.append(span)
+        doc.spans[SPAN_KEYS["dates"]] = spans
+        return doc
+
+    def _in_future_clause(self, doc: Doc, span: Span) -> bool:
+        """« sera à l'arrêt lundi »: a weekday in a future clause, or in one with no past tense at
+        all (a headline « l'usine à l'arrêt lundi »), is not resolved to the past one."""
+        start, end = clause_bounds(doc, span, self.breakers)
+        clause = text_of(doc)[start : span.start_char] + " " + text_of(doc)[span.end_char : end]
+        return bool(self.future.search(fold(clause))) or not self.past_tense.search(clause.lower())
+
+    def role(self, doc: Doc, span: Span) -> str:
+        """The role of the cue nearest to the date in its clause (else its sentence).
+
+        A comparison cue (« comme celles des Mureaux le 24 septembre ») makes it another
+        incident's date: role ``other``.
+        """
+        for start, end in (clause_bounds(doc, span, self.breakers), sentence_of(span)):
+            text = fold(text_of(doc)[start:end])
+            date_start, date_end = span.start_char - start, span.end_char - start
+            best: tuple[int, int, str] | None = None
+            for order, (entry_id, value, terms, _context) in enumerate(self.roles):
+                for m in terms.finditer(text):
+                    if m.start() < date_end and date_start < m.end():
+                        continue  # the cue is inside the date expression itself
+                    if entry_id == "role.comparison":
+                        return "other"
+                    distance = date_start - m.end() if m.end() <= date_start else m.start() - date_end
+                    if best is None or (distance, order) < best[:2]:
+                        best = (distance, order, value)
+            if best is not None:
+                if (
+                    best[2] in ("disclosure", "discovery")
+                    and self.night.match(fold(span.text))
+                    and self._attack_cue(text)
+                ):
+                    return "attack"  # « attaqué dans la nuit du lundi 23 au mardi 24 mai, a indiqué... »
+                return best[2]
+        return "other"
+
+    def _attack_cue(self, text: str) -> bool:
+        return any(value == "attack" and terms.search(text) for _id, value, terms, _ctx in self.roles)

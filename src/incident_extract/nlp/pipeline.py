@@ -45,7 +45,7 @@ def add_components(nlp: Language) -> Language:
         },
     )
     ruler.add_patterns(ruler_patterns(nlp.tokenizer))
-    nlp.add_pipe("incident_extract_prefix_terms", after=TERMS_RULER)
+    nlp.add_pipe("incident_extract_prefix_terms", after=TERMS_RULER).initialize(nlp=nlp)
     for factory in OWN_COMPONENTS:
         component = nlp.add_pipe(factory)
         if isinstance(component, RuleComponent):

@@ -21,7 +21,7 @@ from ..rules_io import DEFAULT_RULES, fold
 from .clauses import clause_bounds
 from .cues import cues_by_entry, scope_breaker_regex
 from .extensions import SPAN_KEYS, guarded
-from .regex_rules import load_regex_rules
+from .regex_rules import CompiledRules, load_regex_rules
 from .rule_component import RuleComponent
 from .sentences import sentence_of, text_of
 
@@ -69,65 +69,22 @@ NUMBER_WORDS = {
     "quelques": None,
 }
 
-_MONTH = r"(?P<month>" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\.?"
-_WEEKDAY = r"(?P<weekday>lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche)"
-_DAY = r"(?P<day>1er|premier|[0-3]?\d)"
-_YEAR = r"(?P<year>(?:19|20)\d\d)"
-
-ABSOLUTE = re.compile(
-    r"(?:\b(?:dans\s+|pendant\s+|durant\s+)?la\s+nuit\s+d[ue]\s+)?"
-    r"(?:\b" + _WEEKDAY + r"\s+)?"
-    r"\b" + _DAY + r"(?:\s*(?:au|à|et)\s*(?:(?:lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche)\s+)?"
-    r"(?P<day2>1er|[0-3]?\d))?"
-    r"\s+" + _MONTH + r"(?:\s+" + _YEAR + r")?\b",
-    re.IGNORECASE,
-)
-NUMERIC = re.compile(r"\b(?P<day>[0-3]?\d)[/.](?P<month>[01]?\d)[/.](?P<year>(?:19|20)\d\d)\b")
-NIGHT_WEEKDAY = re.compile(
-    r"\b(?:dans\s+|pendant\s+|durant\s+)?la\s+nuit\s+d[ue]\s+"
-    + _WEEKDAY
-    + r"\s+(?:au|à)\s+(?:lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche)\b",
-    re.IGNORECASE,
-)
-RELATIVE_WEEKDAY = re.compile(
-    r"\b(?:(?P<this>ce)\s+)?" + _WEEKDAY + r"(?:\s+(?P<part>matin|soir|midi|après-midi|dans\s+la\s+nuit))?"
-    r"(?:\s+(?P<last>dernier))?\b(?!\s+(?:[0-3]?\d|1er)\b)",
-    re.IGNORECASE,
-)
-WEEKEND = re.compile(
-    r"\b(?:ce|le|du|au\s+cours\s+du|pendant\s+le|lors\s+du)\s+(?:week-end|weekend|week\s+end)(?P<last>\s+dernier)?\b",
-    re.I,
-)
-# Spans of time the text names without fixing a day: recognised (so they are not misread as
-# something else and a notebook sees them) but given no value: a record never invents a day.
-VAGUE = re.compile(
-    r"\b(?:(?:mi|début|fin)[- ]" + _MONTH.replace("?P<month>", "?:") + r"(?:\s+(?:19|20)\d\d)?"
-    r"|(?:la|cette)\s+semaine\s+(?:dernière|passée)|le\s+mois\s+(?:dernier|passé)|ces\s+derniers\s+jours)\b",
-    re.IGNORECASE,
-)
-DAY_WORDS = re.compile(
-    r"\b(?P<word>avant-hier|hier|aujourd'hui|aujourd’hui|ce\s+matin|cette\s+nuit|la\s+nuit\s+dernière)\b",
-    re.I,
-)
-AGO = re.compile(
-    r"\bil\s+y\s+a\s+(?P<count>\d+|un|une|deux|trois|quatre|cinq|six|sept|huit|neuf|dix|quinze)\s+(?P<unit>jours?|semaines?)\b",
-    re.IGNORECASE,
-)
+DATE_RULES = "date_cues"
+"""The rule file of the date grammar (patterns ``dates.*``) and of the role cues."""
 
 
-DATELINE = re.compile(
-    r"(?:^|\n)\s*(?:(?:publi[ée]e?|mis\s+à\s+jour|modifi[ée]e?|actualis[ée]e?)\s+le\s+|"
-    r"[A-ZÀ-Ý][\w' -]{1,40},\s+(?:le\s+)?(?=[^\n]{0,40}[–—-]))",
-    re.IGNORECASE,
-)
+def date_grammar(rules: str = DEFAULT_RULES) -> CompiledRules:
+    """The compiled date patterns of ``rules/date_cues.yaml`` (once per process and rules folder)."""
+    return load_regex_rules(DATE_RULES, rules)
 
 
-def dateline_date(text: str, head: int = 600) -> DateMatch | None:
+def dateline_date(text: str, head: int = 600, grammar: CompiledRules | None = None) -> DateMatch | None:
     """The article's own date (« Publié le 09/02/2024 », « Tahiti, le 11 juillet 2024 – ») near its top."""
-    for m in DATELINE.finditer(text[:head]):
+    grammar = grammar or date_grammar()
+    for m in grammar.pattern("dates.dateline").finditer(text[:head]):
         rest = text[m.end() : m.end() + 40]
-        for grammar in (NUMERIC, ABSOLUTE):
-            d = grammar.match(rest)
+        for rule in ("dates.numeric", "dates.absolute"):
+            d = grammar.pattern(rule).match(rest)
             if d and d["year"]:
                 value = _safe_date(int(d["year"]), _month_number(d["month"]), _day_number(d["day"]))
                 if value:
@@ -155,12 +112,15 @@ class DateMatch:
     rule: str
 
 
-def find_dates(text: str, published: dt.date | None, anchor_year: int | None = None) -> list[DateMatch]:
+def find_dates(
+    text: str, published: dt.date | None, anchor_year: int | None = None, grammar: CompiledRules | None = None
+) -> list[DateMatch]:
     """Every date expression in ``text``, with its value when the text (or ``published``) fixes it.
 
     ``anchor_year`` is used for day-and-month dates when there is no publication date but the
-    text fixes the year elsewhere.
+    text fixes the year elsewhere. The first pattern to cover some text keeps it.
     """
+    grammar = grammar or date_grammar()
     found: list[DateMatch] = []
     taken: list[tuple[int, int]] = []
 
@@ -171,22 +131,25 @@ def find_dates(text: str, published: dt.date | None, anchor_year: int | None = N
         taken.append((start, end))
         found.append(DateMatch(start, end, text[start:end], value, rule))
 
-    for m in ABSOLUTE.finditer(text):
+    def each(rule: str):
+        return grammar.pattern(rule).finditer(text)
+
+    for m in each("dates.absolute"):
         add(m, resolve_absolute(m, published, anchor_year), "dates.absolute")
-    for m in VAGUE.finditer(text):
+    for m in each("dates.vague"):
         add(m, None, "dates.vague")
-    for m in NUMERIC.finditer(text):
+    for m in each("dates.numeric"):
         add(m, _safe_date(int(m["year"]), int(m["month"]), int(m["day"])), "dates.numeric")
     if published is not None:
-        for m in NIGHT_WEEKDAY.finditer(text):
+        for m in each("dates.night"):
             add(m, previous_weekday(published, WEEKDAYS[m["weekday"].lower()], strict=False), "dates.night")
-        for m in WEEKEND.finditer(text):
+        for m in each("dates.weekend"):
             add(m, previous_weekday(published, 5, strict=bool(m["last"])), "dates.weekend")
-        for m in DAY_WORDS.finditer(text):
+        for m in each("dates.day_word"):
             add(m, _day_word(m["word"].lower(), published), "dates.day_word")
-        for m in AGO.finditer(text):
+        for m in each("dates.ago"):
             add(m, _ago(m, published), "dates.ago")
-        for m in RELATIVE_WEEKDAY.finditer(text):
+        for m in each("dates.weekday"):
             add(
                 m,
                 previous_weekday(published, WEEKDAYS[m["weekday"].lower()], strict=bool(m["last"])),
@@ -236,9 +199,11 @@ def year_from_weekday(day: int, month: int, weekday: int, today: dt.date | None 
     return fits[0] if len(fits) == 1 else None
 
 
-def anchor_year_of(text: str, today: dt.date | None = None) -> int | None:
+def anchor_year_of(
+    text: str, today: dt.date | None = None, grammar: CompiledRules | None = None
+) -> int | None:
     """When there is no publication date: a year the text itself fixes (weekday + date, or a year)."""
-    for m in ABSOLUTE.finditer(text):
+    for m in (grammar or date_grammar()).pattern("dates.absolute").finditer(text):
         if m["year"]:
             return int(m["year"])
         if m["weekday"]:
@@ -298,22 +263,22 @@ class DateFinder(RuleComponent):
         roles = cues_by_entry("date_roles", rules)
         self.roles = [cue for cue in roles if cue[0] != "role.future"]
         self.future = next(cue[2] for cue in roles if cue[0] == "role.future")
-        cues = load_regex_rules("date_cues", rules)
-        self.past_tense = cues.pattern("dates.past_tense")
-        self.night = cues.pattern("dates.night")
+        self.grammar = date_grammar(rules)
+        self.past_tense = self.grammar.pattern("tense.past")
+        self.night = self.grammar.pattern("role.night_attack")
         self.breakers = scope_breaker_regex("assertion", rules)
 
     @guarded
     def __call__(self, doc: Doc) -> Doc:
         self.ensure_initialized()
-        dateline = dateline_date(text_of(doc))
+        dateline = dateline_date(text_of(doc), grammar=self.grammar)
         if doc._.ie_published is None and dateline is not None:
             doc._.ie_published = dateline.value  # the article's own dateline anchors « mardi », « hier »
         published = doc._.ie_published
-        anchor = None if published else anchor_year_of(text_of(doc))
+        anchor = None if published else anchor_year_of(text_of(doc), grammar=self.grammar)
         doc._.ie_anchor_year = anchor
         spans = []
-        for match in find_dates(text_of(doc), published, anchor):
+        for match in find_dates(text_of(doc), published, anchor, self.grammar):
             span = doc.char_span(match.start, match.end, label="date", alignment_mode="expand")
             if span is None:
                 continue

@@ -11,14 +11,13 @@ import re
 from spacy.tokens import Doc, Span
 
 from ..rules_io import fold
-from .cues import scope_breaker_regex
 from .sentences import sentence_of, text_of
 
 
-def clause_bounds(doc: Doc, span: Span, breakers: re.Pattern | None = None) -> tuple[int, int]:
-    """Character bounds of the clause holding ``span``: its sentence cut at scope breakers."""
+def clause_bounds(doc: Doc, span: Span, breakers: re.Pattern) -> tuple[int, int]:
+    """Character bounds of the clause holding ``span``: its sentence cut at ``breakers``
+    (``cues.scope_breaker_regex`` of the component's rules)."""
     sent_start, sent_end = sentence_of(span)
-    breakers = breakers or scope_breaker_regex()
     before = fold(text_of(doc)[sent_start : span.start_char])
     after = fold(text_of(doc)[span.end_char : sent_end])
     start = sent_start

@@ -148,3 +148,16 @@ def test_an_edited_vocabulary_copy_changes_the_prefix_terms(saved_pipeline, relo
     assert ("cyberbraquage", "attack_types") in _found(
         nlp, text, "ie_terms", lambda span: (span.text, span.label_)
     )
+
+
+def test_the_window_of_a_cue_comes_from_its_rule_file(saved_pipeline, reloaded, tmp_path):
+    # « ou encore des » (15 characters) joins two items of one denied list, within 40 but not 10
+    text = "En aucun cas des données de type IBAN, numéro de téléphone ou encore des données de santé n'ont été exposées."
+    old, new = "window: 40\n    pattern: ',|", "window: 10\n    pattern: ',|"
+    nlp = _edited_copy(saved_pipeline, tmp_path, "incident_extract_assertion", "assertion_cues", old, new)
+
+    def health_data(span):
+        return span._.ie_status if span.text == "données de santé" else None
+
+    assert "negated" in _found(reloaded, text, "ie_terms", health_data)
+    assert "negated" not in _found(nlp, text, "ie_terms", health_data)

@@ -47,16 +47,8 @@ def count_pattern(nouns: list[str], rules: str = DEFAULT_RULES) -> re.Pattern:
     """A regex for ``[qualifier] number [scale] [de|d'] [adjective]? noun`` (fragments of ``count_cues``)."""
     grammar = load_regex_rules("count_cues", rules).fragments
     alternatives = "|".join(re.escape(n) for n in sorted(nouns, key=len, reverse=True))
-    return re.compile(
-        r"\b"
-        + grammar["qualifier"]
-        + grammar["number"]
-        + grammar["noun_lead"]
-        + r"(?P<noun>"
-        + alternatives
-        + r")\b",
-        re.IGNORECASE,
-    )
+    head = grammar["qualifier"] + grammar["number"] + grammar["noun_lead"]
+    return re.compile(r"\b" + head + r"(?P<noun>" + alternatives + r")\b", re.IGNORECASE)
 
 
 def parse_number(number: str, scale: str | None) -> int | None:

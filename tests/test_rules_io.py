@@ -21,7 +21,9 @@ RULE_FILES = sorted(
 )
 
 
-NOT_VOCABULARIES = ["victim_roles", "victim_cues", "stoplists", "terms", "locations", "names"]  # own loaders
+NOT_VOCABULARIES = ["victim_roles"]  # DependencyMatcher patterns
+NOT_VOCABULARIES += ["victim_cues", "stoplists", "terms", "locations", "names"]  # regex rule files
+NOT_VOCABULARIES += ["actor_patterns", "assertion_cues", "count_cues", "date_cues"]
 RULE_FILES = [name for name in RULE_FILES if name not in NOT_VOCABULARIES]
 
 

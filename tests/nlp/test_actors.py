@@ -55,3 +55,33 @@ def test_attackers_by_how_they_are_introduced(run_blank, text, expected):
 )
 def test_responders_named_by_their_trade_and_help(run_blank, text, expected):
     assert found(run_blank(text), "responders") == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "rules"),
+    [
+        (
+            "Le site affichait « HACKED BY Sp3ctr3 et Dark_Lynx » en rouge.",
+            ["actors.hacked_by", "actors.hacked_by_second"],
+        ),
+        ("Le groupe de hackers Cyber Wolves a revendiqué l'attaque.", ["actors.groupe_de_hackers"]),
+        (
+            "La société nantaise Vigie Sécurité accompagne l'hôpital dans la remédiation.",
+            ["responders.firm_noun"],
+        ),
+    ],
+)
+def test_each_name_records_the_id_of_the_pattern_that_found_it(blank_nlp, text, rules):
+    # the actors component alone: the victims component, later, may write ie_rule on a candidate
+    # span with the same bounds and label (« Dark_Lynx »), which shares the actor span's attributes
+    with blank_nlp.select_pipes(enable=["sentencizer", "incident_extract_actors"]):
+        doc = blank_nlp(text)
+    assert [s._.ie_rule for s in doc.spans["ie_actors"]] == rules
+
+
+def test_every_actor_pattern_is_rule_data_with_a_french_example():
+    from incident_extract.nlp.regex_rules import load_regex_rules
+
+    patterns = load_regex_rules("actor_patterns")
+    assert len(patterns.on_side("text", "actors.")) >= 10
+    assert all("«" in cue.description for cue in patterns.cues.values())

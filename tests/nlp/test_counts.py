@@ -59,3 +59,9 @@ def test_count_kinds(run_blank, text, kind):
     doc = run_blank(text, "2024-03-01")
     (span,) = doc.spans["ie_counts"]
     assert span._.ie_kind == kind
+
+
+def test_thousands_may_be_split_by_a_non_breaking_space():
+    # the grammar of rules/count_cues.yaml writes these spaces as \u00a0 and \u202f escapes
+    text = "Près de 12\u00a0000 patients et 3\u202f500 clients."
+    assert [m.value for m in find_counts(text, count_pattern(NOUNS))] == [12_000, 3_500]

@@ -163,3 +163,14 @@ def test_the_day_a_victim_speaks_is_not_the_day_of_the_attack(run_blank):
     )._.ie_incidents
     assert incident.attack_date is None
     assert [(d.role, d.value.isoformat()) for d in incident.dates] == [("disclosure", "2024-03-12")]
+
+
+def test_every_month_name_of_the_grammar_has_a_number():
+    from incident_extract.nlp.dates import MONTHS, date_grammar
+
+    assert set(date_grammar().fragments["month_name"].split("|")) == set(MONTHS)
+
+
+def test_each_date_records_the_id_of_the_pattern_that_found_it():
+    found = find_dates("Dans la nuit de dimanche à lundi, puis hier, le 09/02/2024.", dt.date(2024, 2, 14))
+    assert [d.rule for d in found] == ["dates.night", "dates.day_word", "dates.numeric"]

@@ -1,9 +1,11 @@
-"""French date grammar and its resolution against a publication date.
+"""French dates: their grammar, their resolution against a publication date, and their role.
 
-Pure functions over text, so they are tested without spaCy. Named groups, in the manner of
-edsnlp's date patterns: ``weekday``, ``day``, ``month``, ``year``; relative expressions
+The grammar is pure functions over text, so it is tested without spaCy. Named groups, in the
+manner of edsnlp's date patterns: ``weekday``, ``day``, ``month``, ``year``; relative expressions
 (``samedi``, ``ce week-end``, ``hier``, ``il y a deux semaines``) are resolved against the
-publication date only, never guessed.
+publication date only, never guessed. The component ``incident_extract_dates``
+(:class:`DateFinder`) gives each date a role from the words of its clause (``rules/date_roles.yaml``)
+and reads the tense of that clause (``rules/date_cues.yaml``).
 """
 
 from __future__ import annotations
@@ -11,6 +13,17 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+
+from ..rules_io import DEFAULT_RULES, fold
+from .clauses import clause_bounds
+from .cues import cues_by_entry, scope_breaker_regex
+from .extensions import SPAN_KEYS, guarded
+from .regex_rules import CompiledRules, load_regex_rules
+from .rule_component import RuleComponent
+from .sentences import sentence_of, text_of
 
 MONTHS = {
     "janvier": 1,
@@ -56,65 +69,22 @@ NUMBER_WORDS = {
     "quelques": None,
 }
 
-_MONTH = r"(?P<month>" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\.?"
-_WEEKDAY = r"(?P<weekday>lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche)"
-_DAY = r"(?P<day>1er|premier|[0-3]?\d)"
-_YEAR = r"(?P<year>(?:19|20)\d\d)"
-
-ABSOLUTE = re.compile(
-    r"(?:\b(?:dans\s+|pendant\s+|durant\s+)?la\s+nuit\s+d[ue]\s+)?"
-    r"(?:\b" + _WEEKDAY + r"\s+)?"
-    r"\b" + _DAY + r"(?:\s*(?:au|à|et)\s*(?:(?:lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche)\s+)?"
-    r"(?P<day2>1er|[0-3]?\d))?"
-    r"\s+" + _MONTH + r"(?:\s+" + _YEAR + r")?\b",
-    re.IGNORECASE,
-)
-NUMERIC = re.compile(r"\b(?P<day>[0-3]?\d)[/.](?P<month>[01]?\d)[/.](?P<year>(?:19|20)\d\d)\b")
-NIGHT_WEEKDAY = re.compile(
-    r"\b(?:dans\s+|pendant\s+|durant\s+)?la\s+nuit\s+d[ue]\s+"
-    + _WEEKDAY
-    + r"\s+(?:au|à)\s+(?:lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche)\b",
-    re.IGNORECASE,
-)
-RELATIVE_WEEKDAY = re.compile(
-    r"\b(?:(?P<this>ce)\s+)?" + _WEEKDAY + r"(?:\s+(?P<part>matin|soir|midi|après-midi|dans\s+la\s+nuit))?"
-    r"(?:\s+(?P<last>dernier))?\b(?!\s+(?:[0-3]?\d|1er)\b)",
-    re.IGNORECASE,
-)
-WEEKEND = re.compile(
-    r"\b(?:ce|le|du|au\s+cours\s+du|pendant\s+le|lors\s+du)\s+(?:week-end|weekend|week\s+end)(?P<last>\s+dernier)?\b",
-    re.I,
-)
-# Spans of time the text names without fixing a day: recognised (so they are not misread as
-# something else and a notebook sees them) but given no value: a record never invents a day.
-VAGUE = re.compile(
-    r"\b(?:(?:mi|début|fin)[- ]" + _MONTH.replace("?P<month>", "?:") + r"(?:\s+(?:19|20)\d\d)?"
-    r"|(?:la|cette)\s+semaine\s+(?:dernière|passée)|le\s+mois\s+(?:dernier|passé)|ces\s+derniers\s+jours)\b",
-    re.IGNORECASE,
-)
-DAY_WORDS = re.compile(
-    r"\b(?P<word>avant-hier|hier|aujourd'hui|aujourd’hui|ce\s+matin|cette\s+nuit|la\s+nuit\s+dernière)\b",
-    re.I,
-)
-AGO = re.compile(
-    r"\bil\s+y\s+a\s+(?P<count>\d+|un|une|deux|trois|quatre|cinq|six|sept|huit|neuf|dix|quinze)\s+(?P<unit>jours?|semaines?)\b",
-    re.IGNORECASE,
-)
+DATE_RULES = "date_cues"
+"""The rule file of the date grammar (patterns ``dates.*``) and of the role cues."""
 
 
-DATELINE = re.compile(
-    r"(?:^|\n)\s*(?:(?:publi[ée]e?|mis\s+à\s+jour|modifi[ée]e?|actualis[ée]e?)\s+le\s+|"
-    r"[A-ZÀ-Ý][\w' -]{1,40},\s+(?:le\s+)?(?=[^\n]{0,40}[–—-]))",
-    re.IGNORECASE,
-)
+def date_grammar(rules: str = DEFAULT_RULES) -> CompiledRules:
+    """The compiled date patterns of ``rules/date_cues.yaml`` (once per process and rules folder)."""
+    return load_regex_rules(DATE_RULES, rules)
 
 
-def dateline_date(text: str, head: int = 600) -> DateMatch | None:
+def dateline_date(text: str, head: int = 600, grammar: CompiledRules | None = None) -> DateMatch | None:
     """The article's own date (« Publié le 09/02/2024 », « Tahiti, le 11 juillet 2024 – ») near its top."""
-    for m in DATELINE.finditer(text[:head]):
+    grammar = grammar or date_grammar()
+    for m in grammar.pattern("dates.dateline").finditer(text[:head]):
         rest = text[m.end() : m.end() + 40]
-        for grammar in (NUMERIC, ABSOLUTE):
-            d = grammar.match(rest)
+        for rule in ("dates.numeric", "dates.absolute"):
+            d = grammar.pattern(rule).match(rest)
             if d and d["year"]:
                 value = _safe_date(int(d["year"]), _month_number(d["month"]), _day_number(d["day"]))
                 if value:
@@ -142,12 +112,15 @@ class DateMatch:
     rule: str
 
 
-def find_dates(text: str, published: dt.date | None, anchor_year: int | None = None) -> list[DateMatch]:
+def find_dates(
+    text: str, published: dt.date | None, anchor_year: int | None = None, grammar: CompiledRules | None = None
+) -> list[DateMatch]:
     """Every date expression in ``text``, with its value when the text (or ``published``) fixes it.
 
     ``anchor_year`` is used for day-and-month dates when there is no publication date but the
-    text fixes the year elsewhere.
+    text fixes the year elsewhere. The first pattern to cover some text keeps it.
     """
+    grammar = grammar or date_grammar()
     found: list[DateMatch] = []
     taken: list[tuple[int, int]] = []
 
@@ -158,22 +131,25 @@ def find_dates(text: str, published: dt.date | None, anchor_year: int | None = N
         taken.append((start, end))
         found.append(DateMatch(start, end, text[start:end], value, rule))
 
-    for m in ABSOLUTE.finditer(text):
+    def each(rule: str):
+        return grammar.pattern(rule).finditer(text)
+
+    for m in each("dates.absolute"):
         add(m, resolve_absolute(m, published, anchor_year), "dates.absolute")
-    for m in VAGUE.finditer(text):
+    for m in each("dates.vague"):
         add(m, None, "dates.vague")
-    for m in NUMERIC.finditer(text):
+    for m in each("dates.numeric"):
         add(m, _safe_date(int(m["year"]), int(m["month"]), int(m["day"])), "dates.numeric")
     if published is not None:
-        for m in NIGHT_WEEKDAY.finditer(text):
+        for m in each("dates.night"):
             add(m, previous_weekday(published, WEEKDAYS[m["weekday"].lower()], strict=False), "dates.night")
-        for m in WEEKEND.finditer(text):
+        for m in each("dates.weekend"):
             add(m, previous_weekday(published, 5, strict=bool(m["last"])), "dates.weekend")
-        for m in DAY_WORDS.finditer(text):
+        for m in each("dates.day_word"):
             add(m, _day_word(m["word"].lower(), published), "dates.day_word")
-        for m in AGO.finditer(text):
+        for m in each("dates.ago"):
             add(m, _ago(m, published), "dates.ago")
-        for m in RELATIVE_WEEKDAY.finditer(text):
+        for m in each("dates.weekday"):
             add(
                 m,
                 previous_weekday(published, WEEKDAYS[m["weekday"].lower()], strict=bool(m["last"])),
@@ -223,9 +199,11 @@ def year_from_weekday(day: int, month: int, weekday: int, today: dt.date | None 
     return fits[0] if len(fits) == 1 else None
 
 
-def anchor_year_of(text: str, today: dt.date | None = None) -> int | None:
+def anchor_year_of(
+    text: str, today: dt.date | None = None, grammar: CompiledRules | None = None
+) -> int | None:
     """When there is no publication date: a year the text itself fixes (weekday + date, or a year)."""
-    for m in ABSOLUTE.finditer(text):
+    for m in (grammar or date_grammar()).pattern("dates.absolute").finditer(text):
         if m["year"]:
             return int(m["year"])
         if m["weekday"]:
@@ -268,3 +246,87 @@ def _safe_date(year: int, month: int, day: int) -> dt.date | None:
         return dt.date(year, month, day)
     except ValueError:
         return None
+
+
+class DateFinder(RuleComponent):
+    """Component ``incident_extract_dates``: French dates, resolved, with a role from their clause."""
+
+    rule_files = ("date_roles", "date_cues", "assertion")
+    """``assertion.yaml`` for the scope breakers that cut a sentence into clauses."""
+
+    def __init__(
+        self, nlp: Language, name: str = "incident_extract_dates", rules: str = DEFAULT_RULES
+    ) -> None:
+        super().__init__(nlp, name, rules)
+
+    def load_rules(self, rules: str) -> None:
+        roles = cues_by_entry("date_roles", rules)
+        self.roles = [cue for cue in roles if cue[0] != "role.future"]
+        self.future = next(cue[2] for cue in roles if cue[0] == "role.future")
+        self.grammar = date_grammar(rules)
+        self.past_tense = self.grammar.pattern("tense.past")
+        self.night = self.grammar.pattern("role.night_attack")
+        self.breakers = scope_breaker_regex("assertion", rules)
+
+    @guarded
+    def __call__(self, doc: Doc) -> Doc:
+        self.ensure_initialized()
+        dateline = dateline_date(text_of(doc), grammar=self.grammar)
+        if doc._.ie_published is None and dateline is not None:
+            doc._.ie_published = dateline.value  # the article's own dateline anchors « mardi », « hier »
+        published = doc._.ie_published
+        anchor = None if published else anchor_year_of(text_of(doc), grammar=self.grammar)
+        doc._.ie_anchor_year = anchor
+        spans = []
+        for match in find_dates(text_of(doc), published, anchor, self.grammar):
+            span = doc.char_span(match.start, match.end, label="date", alignment_mode="expand")
+            if span is None:
+                continue
+            is_dateline = dateline is not None and match.start <= dateline.start < match.end
+            span._.ie_kind = "other" if is_dateline else self.role(doc, span)
+            relative = match.rule not in ("dates.absolute", "dates.numeric")
+            future = relative and self._in_future_clause(doc, span)
+            span._.ie_value = match.value.isoformat() if match.value and not future else None
+            span._.ie_rule = match.rule
+            spans.append(span)
+        doc.spans[SPAN_KEYS["dates"]] = spans
+        return doc
+
+    def _in_future_clause(self, doc: Doc, span: Span) -> bool:
+        """« sera à l'arrêt lundi »: a weekday in a future clause, or in one with no past tense at
+        all (a headline « l'usine à l'arrêt lundi »), is not resolved to the past one."""
+        start, end = clause_bounds(doc, span, self.breakers)
+        clause = text_of(doc)[start : span.start_char] + " " + text_of(doc)[span.end_char : end]
+        return bool(self.future.search(fold(clause))) or not self.past_tense.search(clause.lower())
+
+    def role(self, doc: Doc, span: Span) -> str:
+        """The role of the cue nearest to the date in its clause (else its sentence).
+
+        A comparison cue (« comme celles des Mureaux le 24 septembre ») makes it another
+        incident's date: role ``other``.
+        """
+        for start, end in (clause_bounds(doc, span, self.breakers), sentence_of(span)):
+            text = fold(text_of(doc)[start:end])
+            date_start, date_end = span.start_char - start, span.end_char - start
+            best: tuple[int, int, str] | None = None
+            for order, (entry_id, value, terms, _context) in enumerate(self.roles):
+                for m in terms.finditer(text):
+                    if m.start() < date_end and date_start < m.end():
+                        continue  # the cue is inside the date expression itself
+                    if entry_id == "role.comparison":
+                        return "other"
+                    distance = date_start - m.end() if m.end() <= date_start else m.start() - date_end
+                    if best is None or (distance, order) < best[:2]:
+                        best = (distance, order, value)
+            if best is not None:
+                if (
+                    best[2] in ("disclosure", "discovery")
+                    and self.night.match(fold(span.text))
+                    and self._attack_cue(text)
+                ):
+                    return "attack"  # « attaqué dans la nuit du lundi 23 au mardi 24 mai, a indiqué... »
+                return best[2]
+        return "other"
+
+    def _attack_cue(self, text: str) -> bool:
+        return any(value == "attack" and terms.search(text) for _id, value, terms, _ctx in self.roles)

@@ -10,11 +10,15 @@ from __future__ import annotations
 from spacy.language import Language
 
 from ..rules_io import DEFAULT_RULES
+from .actors import ActorFinder
 from .assembler import Assembler
-from .components import ActorFinder, AssertionDetector, CountFinder, DateFinder, PrefixTerms
+from .assertion import AssertionDetector
+from .counts import CountFinder
+from .dates import DateFinder
 from .decision import IncidentDecision
 from .extensions import register_extensions
 from .locations import LocationFinder
+from .prefix_terms import PrefixTerms
 from .sectors import SectorFinder
 from .terms import FILTERED_FIELDS, TermFilter
 from .victims import VictimFinder
@@ -22,9 +26,9 @@ from .victims import VictimFinder
 register_extensions()
 
 
-@Language.factory("incident_extract_prefix_terms")
-def make_prefix_terms(nlp: Language, name: str) -> PrefixTerms:
-    return PrefixTerms(nlp, name)
+@Language.factory("incident_extract_prefix_terms", default_config={"rules": DEFAULT_RULES})
+def make_prefix_terms(nlp: Language, name: str, rules: str) -> PrefixTerms:
+    return PrefixTerms(nlp, name, rules=rules)
 
 
 @Language.factory(
@@ -39,19 +43,19 @@ def make_victims(nlp: Language, name: str, rules: str) -> VictimFinder:
     return VictimFinder(nlp, name, rules=rules)
 
 
-@Language.factory("incident_extract_dates")
-def make_dates(nlp: Language, name: str) -> DateFinder:
-    return DateFinder(nlp, name)
+@Language.factory("incident_extract_dates", default_config={"rules": DEFAULT_RULES})
+def make_dates(nlp: Language, name: str, rules: str) -> DateFinder:
+    return DateFinder(nlp, name, rules=rules)
 
 
-@Language.factory("incident_extract_counts")
-def make_counts(nlp: Language, name: str) -> CountFinder:
-    return CountFinder(nlp, name)
+@Language.factory("incident_extract_counts", default_config={"rules": DEFAULT_RULES})
+def make_counts(nlp: Language, name: str, rules: str) -> CountFinder:
+    return CountFinder(nlp, name, rules=rules)
 
 
-@Language.factory("incident_extract_actors")
-def make_actors(nlp: Language, name: str) -> ActorFinder:
-    return ActorFinder(nlp, name)
+@Language.factory("incident_extract_actors", default_config={"rules": DEFAULT_RULES})
+def make_actors(nlp: Language, name: str, rules: str) -> ActorFinder:
+    return ActorFinder(nlp, name, rules=rules)
 
 
 @Language.factory(

@@ -8,6 +8,7 @@ patterns, regexes over folded text) live in :mod:`.term_syntax`.
 from __future__ import annotations
 
 import typing
+from collections.abc import Iterator
 from functools import cache
 from importlib import resources
 from pathlib import Path
@@ -217,49 +218,57 @@ def term_to_pattern(term: str, tokenize: Tokenize) -> list[dict]:
     return Term.parse(term).token_pattern(tokenize)
 
 
-def ruler_patterns(tokenize: Tokenize, names: tuple[str, ...] = TERM_FIELDS) -> list[dict]:
-    """All span-ruler patterns: label = field, id = entry id.
+def ruler_patterns(
+    tokenize: Tokenize, names: tuple[str, ...] = TERM_FIELDS, rules: str = DEFAULT_RULES
+) -> list[dict]:
+    """The span-ruler patterns of the multi-word terms: label = field, id = entry id.
 
     Plain terms become phrase patterns (the PhraseMatcher on ``LOWER`` is several times faster
-    than token patterns); only prefixes (``*``) and case-keeping acronyms need token patterns.
+    than token patterns); multi-word prefixes (``faux courriel*``) and terms with a case-kept
+    acronym (``CERT santé``) need token patterns. One-word prefixes and acronyms are no
+    patterns at all: see :func:`word_terms`.
     """
     patterns = []
-    for name in names:
-        vocabulary = load_vocabulary(name)
-        for entry in vocabulary.entries:
-            # one-word acronyms of an entry share one pattern: fewer patterns to try
-            acronyms: set[str] = set()
-            for text in entry.terms:
-                term = Term.parse(text)
-                words = term.tokens(tokenize)
-                if term.prefix and len(words) == 1:
-                    continue  # one-word prefixes: see word_prefixes() and the prefix component
-                if len(words) == 1 and is_acronym(words[0]):
-                    acronyms.update((words[0], words[0].title()))
-                    continue
-                if term.needs_token_pattern(words):
-                    patterns.append({"label": name, "id": entry.id, "pattern": term.token_pattern(tokenize)})
-                    continue
-                patterns.extend({"label": name, "id": entry.id, "pattern": p} for p in term.phrases())
-            if acronyms:
-                patterns.append(
-                    {"label": name, "id": entry.id, "pattern": [{"ORTH": {"IN": sorted(acronyms)}}]}
-                )
+    for name, entry, term, words in _terms(tokenize, names, rules):
+        if len(words) == 1 and (term.prefix or is_acronym(words[0])):
+            continue
+        if term.needs_token_pattern(words):
+            patterns.append({"label": name, "id": entry.id, "pattern": term.token_pattern(tokenize)})
+        else:
+            patterns.extend({"label": name, "id": entry.id, "pattern": p} for p in term.phrases())
     return patterns
 
 
-def word_prefixes(names: tuple[str, ...] = TERM_FIELDS) -> list[tuple[str, str, str]]:
-    """``(prefix, label, entry id)`` for every one-word term ending in ``*`` (``rançongiciel*``).
+def word_terms(
+    tokenize: Tokenize, names: tuple[str, ...] = TERM_FIELDS, rules: str = DEFAULT_RULES
+) -> tuple[list[tuple[str, str, str]], list[tuple[str, str, str]]]:
+    """The one-word terms the ``incident_extract_prefix_terms`` component looks up in tables:
+    ``(prefix, label, entry id)`` for every one-word term ending in ``*`` (``rançongiciel*``),
+    and ``(word, label, entry id)`` for every one-word acronym, as written and in title case
+    (``ANSSI``, ``Anssi``; never ``anssi``, so ``ans`` is never the agency).
 
     A token Matcher with one REGEX per prefix tried on every token cost more than the rest of
-    the term matching together; the ``incident_extract_prefix_terms`` component looks each
-    word's start up in a table instead.
+    the term matching together, and its 32 one-token acronym patterns 80 % of the Matcher's
+    time; a dictionary lookup per word costs almost nothing.
     """
-    out = []
+    prefixes: list[tuple[str, str, str]] = []
+    acronyms: list[tuple[str, str, str]] = []
+    for name, entry, term, words in _terms(tokenize, names, rules):
+        if len(words) != 1:
+            continue
+        if term.prefix:
+            prefixes.append((term.body.lower().replace("’", "'"), name, entry.id))
+        elif is_acronym(words[0]):
+            acronyms.extend((form, name, entry.id) for form in sorted({words[0], words[0].title()}))
+    return prefixes, acronyms
+
+
+def _terms(
+    tokenize: Tokenize, names: tuple[str, ...], rules: str
+) -> Iterator[tuple[str, VocabularyEntry, Term, list[str]]]:
+    """Every term of the vocabularies ``names``, parsed, with its words as the tokenizer cuts them."""
     for name in names:
-        for entry in load_vocabulary(name).entries:
+        for entry in load_vocabulary(name, rules).entries:
             for text in entry.terms:
                 term = Term.parse(text)
-                if term.prefix and " " not in term.body:
-                    out.append((term.body.lower().replace("’", "'"), name, entry.id))
-    return out
+                yield name, entry, term, term.tokens(tokenize)

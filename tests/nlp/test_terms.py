@@ -417,3 +417,13 @@ def test_an_impact_term_out_of_context_is_filtered_but_kept_among_all_terms(blan
     doc = blank_nlp("Les sauvegardes ont permis de repartir.")
     assert "systems" not in {s.label_ for s in doc.spans["ie_terms"]}
     assert "systems" in {s.label_ for s in doc.spans["ie_terms_all"]}
+
+
+def test_one_word_acronyms_keep_their_case_without_ruler_patterns(blank_nlp):
+    ruler = blank_nlp.get_pipe("incident_extract_terms")
+    one_token = [p for p in ruler.patterns if isinstance(p["pattern"], list) and len(p["pattern"]) == 1]
+    assert one_token == []  # looked up by the word component instead: the Matcher stays small
+    doc = blank_nlp("L'ANSSI et la Cnil ont été prévenues ; depuis dix ans, la mairie note les incidents.")
+    found = {(s.text, s.label_) for s in doc.spans["ie_terms_all"]}
+    assert {("ANSSI", "authorities"), ("Cnil", "authorities")} <= found
+    assert not any(text == "ans" for text, _ in found)

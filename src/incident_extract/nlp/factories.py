@@ -7,6 +7,8 @@ Names are namespaced (``incident_extract_*``; spaCy forbids dots in factory name
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from spacy.language import Language
 
 from ..rules_io import DEFAULT_RULES
@@ -19,6 +21,7 @@ from .decision import IncidentDecision
 from .extensions import register_extensions
 from .locations import LocationFinder
 from .prefix_terms import PrefixTerms
+from .rule_component import RuleComponent
 from .sectors import SectorFinder
 from .terms import FILTERED_FIELDS, TermFilter
 from .victims import VictimFinder
@@ -26,9 +29,27 @@ from .victims import VictimFinder
 register_extensions()
 
 
-@Language.factory("incident_extract_prefix_terms", default_config={"rules": DEFAULT_RULES})
-def make_prefix_terms(nlp: Language, name: str, rules: str) -> PrefixTerms:
-    return PrefixTerms(nlp, name, rules=rules)
+def _rule_factory(factory_name: str, component: type[RuleComponent]) -> Callable[..., RuleComponent]:
+    """Register ``component`` under ``factory_name`` with the one setting every rule component has:
+    where its rules come from (``rules = "default"``, or a folder of rule files)."""
+
+    def make(nlp: Language, name: str, rules: str) -> RuleComponent:
+        return component(nlp, name, rules=rules)
+
+    make.__name__ = make.__qualname__ = f"make_{factory_name.removeprefix('incident_extract_')}"
+    make.__doc__ = f"The ``{factory_name}`` component: :class:`{component.__name__}`."
+    return Language.factory(factory_name, default_config={"rules": DEFAULT_RULES}, func=make)
+
+
+make_prefix_terms = _rule_factory("incident_extract_prefix_terms", PrefixTerms)
+make_victims = _rule_factory("incident_extract_victims", VictimFinder)
+make_dates = _rule_factory("incident_extract_dates", DateFinder)
+make_counts = _rule_factory("incident_extract_counts", CountFinder)
+make_actors = _rule_factory("incident_extract_actors", ActorFinder)
+make_incident_decision = _rule_factory("incident_extract_incident", IncidentDecision)
+make_locations = _rule_factory("incident_extract_locations", LocationFinder)
+make_sectors = _rule_factory("incident_extract_sectors", SectorFinder)
+make_assembler = _rule_factory("incident_extract_assembler", Assembler)
 
 
 @Language.factory(
@@ -36,26 +57,6 @@ def make_prefix_terms(nlp: Language, name: str, rules: str) -> PrefixTerms:
 )
 def make_term_filter(nlp: Language, name: str, rules: str, fields: list[str]) -> TermFilter:
     return TermFilter(nlp, name, rules=rules, fields=fields)
-
-
-@Language.factory("incident_extract_victims", default_config={"rules": DEFAULT_RULES})
-def make_victims(nlp: Language, name: str, rules: str) -> VictimFinder:
-    return VictimFinder(nlp, name, rules=rules)
-
-
-@Language.factory("incident_extract_dates", default_config={"rules": DEFAULT_RULES})
-def make_dates(nlp: Language, name: str, rules: str) -> DateFinder:
-    return DateFinder(nlp, name, rules=rules)
-
-
-@Language.factory("incident_extract_counts", default_config={"rules": DEFAULT_RULES})
-def make_counts(nlp: Language, name: str, rules: str) -> CountFinder:
-    return CountFinder(nlp, name, rules=rules)
-
-
-@Language.factory("incident_extract_actors", default_config={"rules": DEFAULT_RULES})
-def make_actors(nlp: Language, name: str, rules: str) -> ActorFinder:
-    return ActorFinder(nlp, name, rules=rules)
 
 
 @Language.factory(
@@ -66,23 +67,3 @@ def make_assertion(
     nlp: Language, name: str, window_before: int, window_after: int, rules: str
 ) -> AssertionDetector:
     return AssertionDetector(nlp, name, window_before=window_before, window_after=window_after, rules=rules)
-
-
-@Language.factory("incident_extract_incident", default_config={"rules": DEFAULT_RULES})
-def make_incident_decision(nlp: Language, name: str, rules: str) -> IncidentDecision:
-    return IncidentDecision(nlp, name, rules=rules)
-
-
-@Language.factory("incident_extract_locations", default_config={"rules": DEFAULT_RULES})
-def make_locations(nlp: Language, name: str, rules: str) -> LocationFinder:
-    return LocationFinder(nlp, name, rules=rules)
-
-
-@Language.factory("incident_extract_sectors", default_config={"rules": DEFAULT_RULES})
-def make_sectors(nlp: Language, name: str, rules: str) -> SectorFinder:
-    return SectorFinder(nlp, name, rules=rules)
-
-
-@Language.factory("incident_extract_assembler", default_config={"rules": DEFAULT_RULES})
-def make_assembler(nlp: Language, name: str, rules: str) -> Assembler:
-    return Assembler(nlp, name, rules=rules)

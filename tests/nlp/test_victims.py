@@ -500,3 +500,26 @@ def test_a_town_listed_as_hit_is_a_victim_and_a_place(nlp):
     )
     places = {item.name for incident in doc._.ie_incidents for item in incident.locations}
     assert {"Brest", "Limoges"} <= places
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "Une cyberattaque a touché le groupe Brevex, affectant ses filiales Morval à Lyon et Cophalis à Nantes.",
+            ["groupe Brevex", "filiales Morval", "Cophalis"],
+        ),
+        (
+            "Le rançongiciel a paralysé la clinique Saint-Yves à Vannes, ainsi que la clinique Kerlo.",
+            ["clinique Saint-Yves", "clinique Kerlo"],
+        ),
+    ],
+)
+def test_victims_coordinated_each_with_its_place(run_blank, text, expected):
+    # without a parser: the place of each victim (« à Lyon ») does not break the coordination
+    assert victims(run_blank(text)) == expected
+
+
+def test_a_verb_after_a_victim_is_no_place_of_a_coordination(run_blank):
+    doc = run_blank("La mairie de Vernon a été piratée ; le maire a prévenu Dupont et ses adjoints.")
+    assert victims(doc) == ["mairie de Vernon"]

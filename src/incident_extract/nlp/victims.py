@@ -72,6 +72,7 @@ class VictimRules:
         self.list_item_end = self.cues.pattern("list.item_end")  # on the text as written
         self.list_item_end_window = self.cues.cues["list.item_end"].window or 3
         self.coordination = self.cues.pattern("coordination")
+        self.place_complement = self.cues.pattern("coordination.place_before")
         self.slug_not_victim = self.cues.pattern("slug.not_victim")
         self.institutional_adjective = self.cues.pattern("name.institutional_adjective")
         self.demonym = self.cues.pattern("name.demonym")
@@ -477,6 +478,10 @@ class VictimFinder(RuleComponent):
             for span in candidates:
                 if (span.start, span.end) in names or not _good_name(span, rules) or _is_place(span):
                     continue
+                if rules.place_complement.search(
+                    fold(text_of(doc)[max(0, span.start_char - 5) : span.start_char])
+                ):
+                    continue  # « Morval à Lyon et Cophalis »: « Lyon » is the place of a victim
                 for victim in victims:
                     if sentence_index(victim) != sentence_index(span):
                         continue

@@ -126,3 +126,19 @@ def test_brands_and_acronyms_are_not_places(nlp, word, place):
     finder = nlp.get_pipe("incident_extract_locations")
     doc = nlp.make_doc(f"Le site {word} a été visé.")
     assert finder.looks_like_place(Span(doc, 2, 3, label="LOC")) is place
+
+
+@pytest.mark.model
+def test_an_attacker_keeps_the_rule_of_the_pattern_that_found_it(nlp):
+    # the model also tags « Nox Team » as a name, and the victims component writes its candidate rule
+    # on a span of the same bounds: the record must still name the actor pattern
+    record = extract_article(
+        "La mairie de Vernelle a été piratée samedi. L'attaque a été revendiquée par le groupe de "
+        "hackers Nox Team, qui réclame une rançon.",
+        published="2024-03-04",
+        nlp=nlp,
+    )
+    (incident,) = record.incidents
+    assert [(actor.name, actor.rule) for actor in incident.threat_actors] == [
+        ("Nox Team", "actors.groupe_de_hackers")
+    ]

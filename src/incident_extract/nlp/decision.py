@@ -84,9 +84,8 @@ def active(spans) -> list[Span]:
 
 
 def drop_dates_taken_for_names(doc: Doc) -> None:
-    """« Fin mai » opening a line is a capitalised run, hence a victim candidate, and a date. spaCy keys
-    a span's ``._`` values by its offsets, so the date component's rule and role overwrote the
-    candidate's: a date is never a victim, and leaving it would give a victim of kind « attack »."""
+    """« Fin mai » opening a line is a capitalised run, hence a victim candidate, and a date: a date
+    is never a victim."""
     dates = {
         (s.start_char, s.end_char) for key in ("dates", "counts") for s in doc.spans.get(SPAN_KEYS[key], [])
     }

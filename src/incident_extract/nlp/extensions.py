@@ -83,6 +83,27 @@ def _set_incidents(doc: Doc, incidents: list) -> None:
     doc.user_data["ie_incidents_json"] = [i.model_dump(mode="json") for i in incidents]
 
 
+def _span_attribute(name: str, default):
+    """A span attribute keyed by the span's offsets *and its label*, with getter and setter.
+
+    spaCy keys a span's ``._`` values by its character offsets alone, so two spans with the same
+    bounds share them: an attacker found by an actor pattern (label ``threat_actors``) took the
+    rule id the victims component wrote on a name candidate with the same bounds (no label).
+    Spans of one kind still share their values across span groups, as the components expect.
+    """
+
+    def key(span: Span) -> tuple:
+        return ("ie._", name, span.start_char, span.end_char, span.label)
+
+    def getter(span: Span):
+        return span.doc.user_data.get(key(span), default)
+
+    def setter(span: Span, value) -> None:
+        span.doc.user_data[key(span)] = value
+
+    return getter, setter
+
+
 def register_extensions() -> None:
     if not Doc.has_extension("ie_published"):
         Doc.set_extension("ie_published", getter=_get_published, setter=_set_published)
@@ -93,4 +114,5 @@ def register_extensions() -> None:
             Doc.set_extension(name, default=default)
     for name, default in SPAN_EXTENSIONS.items():
         if not Span.has_extension(name):
-            Span.set_extension(name, default=default)
+            getter, setter = _span_attribute(name, default)
+            Span.set_extension(name, getter=getter, setter=setter)

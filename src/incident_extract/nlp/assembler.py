@@ -25,13 +25,13 @@ from .regex_rules import load_regex_rules
 from .rule_component import RuleComponent
 from .sentences import sentence_bounds, sentence_of, text_of
 from .terms import FILTERED_FIELDS, longest_terms
-from .victims import STOP_NAMES, _proper_run
+from .victims import VictimFinder, proper_run, victim_rules
 
 
 class Assembler(RuleComponent):
     """Sets ``doc._.ie_incidents`` (the main incident first) and ``doc._.ie_is_incident``."""
 
-    rule_files = ("names", "date_roles", *FILTERED_FIELDS)
+    rule_files = ("names", "date_roles", *FILTERED_FIELDS, *VictimFinder.rule_files)
 
     def __init__(self, nlp: Language, name: str = "incident_extract_assembler", rules: str = DEFAULT_RULES):
         super().__init__(nlp, name, rules)
@@ -43,6 +43,7 @@ class Assembler(RuleComponent):
         )
         self.version = load_regex_rules("names", rules).pattern("version")
         self.complement_links = load_regex_rules("names", rules).words("complement_links")
+        self.victim_lexicon = victim_rules(rules)  # how a name runs, and the stop names
 
     @guarded
     def __call__(self, doc: Doc) -> Doc:
@@ -225,10 +226,10 @@ class _IncidentBuilder:
         doc = self.doc
         i = span.end
         if i < len(doc) and doc[i].lower_ in self.assembler.complement_links:
-            end = _proper_run(doc, i + 1)
+            end = proper_run(doc, i + 1, self.assembler.victim_lexicon)
             if end > i + 1:
                 return doc[span.start : end].text
-        end = _proper_run(doc, i)
+        end = proper_run(doc, i, self.assembler.victim_lexicon)
         return doc[span.start : end].text if end > i else span.text
 
     def threat_actors(self, victims: list[models.Victim]) -> list[models.NamedItem]:
@@ -243,7 +244,7 @@ class _IncidentBuilder:
             if version and span.label_ == "threat_actors" and not name.endswith(version.group(1)):
                 name = text_of(self.doc)[span.start_char : span.end_char + version.end()].strip()
             key = fold(name)
-            if key in seen or key in victim_names or key in STOP_NAMES:
+            if key in seen or key in victim_names or key in self.assembler.victim_lexicon.stop_names:
                 continue
             if any(key.startswith(s) or s.startswith(key) for s in seen):
                 continue
@@ -272,7 +273,9 @@ class _IncidentBuilder:
             key = fold(value)
             if key in seen or any(key in v or v in key for v in victim_names):
                 continue
-            if span._.ie_rule and (key in places or key in actors or key in STOP_NAMES):
+            if span._.ie_rule and (
+                key in places or key in actors or key in self.assembler.victim_lexicon.stop_names
+            ):
                 continue
             seen.add(key)
             items.append(

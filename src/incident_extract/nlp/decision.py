@@ -29,7 +29,7 @@ ACTIVE_STATUSES = ("confirmed", "possible", "claimed")
 class IncidentDecision(RuleComponent):
     """Sets ``doc._.ie_incident_rule`` and, for an incident without a named victim, the salient one."""
 
-    rule_files = ("incident_cues", "assertion", "names")
+    rule_files = ("incident_cues", "assertion", "names", "stoplists")
 
     def __init__(self, nlp: Language, name: str = "incident_extract_incident", rules: str = DEFAULT_RULES):
         super().__init__(nlp, name, rules)

@@ -13,7 +13,6 @@ from spacy.tokens import Span
 
 from ..rules_io import DEFAULT_RULES, fold
 from .regex_rules import load_regex_rules
-from .victims import STOP_NAMES
 
 WORD = re.compile(r"[A-Za-zÀ-ÿ]+")
 
@@ -74,7 +73,7 @@ def distinct_victims(spans: list[Span], rules: str = DEFAULT_RULES) -> list[tupl
     seen: list[tuple[set[str], str]] = []
     for span in spans:
         name = victim_name(span, rules)
-        if not name or fold(name) in STOP_NAMES:
+        if not name or fold(name) in load_regex_rules("stoplists", rules).words("stop_names"):
             continue
         tokens = name_tokens(name, rules)
         short = acronym(name, rules)

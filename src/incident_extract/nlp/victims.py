@@ -113,13 +113,6 @@ def victim_rules(rules: str = DEFAULT_RULES) -> VictimRules:
     return VictimRules(rules)
 
 
-def __getattr__(name: str) -> frozenset[str]:
-    """``STOP_NAMES``, the shipped stop names, for modules that import it (the assembler)."""
-    if name == "STOP_NAMES":
-        return victim_rules().stop_names
-    raise AttributeError(name)
-
-
 def first_cue(cues: CueGroup, context: Callable[[int | None], str]) -> str | None:
     """The id of the first cue that matches the text ``context(window)`` gives for its window."""
     if not any(pattern.search(context(window)) for window, pattern in cues.any_by_window.items()):
@@ -414,16 +407,16 @@ class VictimFinder(RuleComponent):
         ):
             i += 1
         official = kind[0].text[:1].isupper() and not starts_sentence(kind[0])
-        name_end = _proper_run(doc, i, rules)
+        name_end = proper_run(doc, i, rules)
         if name_end == i:
             j = _lowercase_complement(doc, i, rules)
-            if j > i and _proper_run(doc, j, rules) > j:
-                return kind.start, _proper_run(doc, j, rules)  # l'éditeur de logiciels médicaux Weda
+            if j > i and proper_run(doc, j, rules) > j:
+                return kind.start, proper_run(doc, j, rules)  # l'éditeur de logiciels médicaux Weda
         if name_end == i and i < len(doc) and doc[i].lower_ in ("de", "du", "des", "d'", "d’"):
             j = i + 1
             if j < len(doc) and doc[j].lower_ in ("la", "l'", "l’", "les"):
                 j += 1
-            name_end = _proper_run(doc, j, rules)
+            name_end = proper_run(doc, j, rules)
             if name_end == j and official and j < len(doc) and doc[j].is_lower and doc[j].is_alpha:
                 name_end = j + 1  # Fédération française de voile
             if name_end == j:
@@ -639,7 +632,7 @@ def _lowercase_complement(doc: Doc, i: int, rules: VictimRules) -> int:
     return i
 
 
-def _proper_run(doc: Doc, i: int, rules: VictimRules | None = None) -> int:
+def proper_run(doc: Doc, i: int, rules: VictimRules | None = None) -> int:
     """End of a run of capitalised words (with inner connectors) starting at token i.
 
     A capitalised article opens a name when a name follows (« La Sagesse », « Le Progrès »).
@@ -695,7 +688,7 @@ def _capitalised_runs(doc: Doc, rules: VictimRules) -> Iterator[tuple[int, int]]
             and not starts_sentence(token)
             and (i == 0 or doc[i - 1].text not in (".", "\n"))
         ):
-            end = _proper_run(doc, i, rules)
+            end = proper_run(doc, i, rules)
             if end > i:
                 yield i, end
                 i = end

@@ -10,10 +10,9 @@ from __future__ import annotations
 
 import re
 
-from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from ..rules_io import DEFAULT_RULES, fold
+from ..rules_io import fold
 from .extensions import SPAN_KEYS, guarded
 from .regex_rules import load_regex_rules
 from .rule_component import RuleComponent
@@ -29,10 +28,7 @@ class ActorFinder(RuleComponent):
 
     rule_files = ("actor_patterns",)
 
-    def __init__(
-        self, nlp: Language, name: str = "incident_extract_actors", rules: str = DEFAULT_RULES
-    ) -> None:
-        super().__init__(nlp, name, rules)
+    factory_name = "incident_extract_actors"
 
     def load_rules(self, rules: str) -> None:
         patterns = load_regex_rules("actor_patterns", rules)

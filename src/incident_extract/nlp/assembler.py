@@ -12,11 +12,10 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 
-from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from .. import models
-from ..rules_io import DEFAULT_RULES, fold, load_vocabulary
+from ..rules_io import fold, load_vocabulary
 from .cues import cues_by_entry
 from .decision import ACTIVE_STATUSES
 from .extensions import SPAN_KEYS, guarded
@@ -33,8 +32,7 @@ class Assembler(RuleComponent):
 
     rule_files = ("names", "date_roles", *FILTERED_FIELDS, *VictimFinder.rule_files)
 
-    def __init__(self, nlp: Language, name: str = "incident_extract_assembler", rules: str = DEFAULT_RULES):
-        super().__init__(nlp, name, rules)
+    factory_name = "incident_extract_assembler"
 
     def load_rules(self, rules: str) -> None:
         self.vocabularies = {field: load_vocabulary(field, rules) for field in FILTERED_FIELDS}

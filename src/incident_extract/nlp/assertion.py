@@ -38,10 +38,12 @@ class AssertionDetector(RuleComponent):
 
     rule_files = ("assertion", "assertion_cues")
 
+    factory_name = "incident_extract_assertion"
+
     def __init__(
         self,
         nlp: Language,
-        name: str = "incident_extract_assertion",
+        name: str | None = None,
         window_before: int = 40,
         window_after: int = 45,
         rules: str = DEFAULT_RULES,

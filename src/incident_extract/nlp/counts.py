@@ -11,7 +11,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from ..rules_io import DEFAULT_RULES, fold, load_vocabulary
@@ -83,10 +82,7 @@ class CountFinder(RuleComponent):
     rule_files = ("counts", "count_cues", "assertion")
     """``assertion.yaml`` for the scope breakers that cut a sentence into clauses."""
 
-    def __init__(
-        self, nlp: Language, name: str = "incident_extract_counts", rules: str = DEFAULT_RULES
-    ) -> None:
-        super().__init__(nlp, name, rules)
+    factory_name = "incident_extract_counts"
 
     def load_rules(self, rules: str) -> None:
         values = {e.value: e for e in load_vocabulary("counts", rules).entries}

@@ -14,7 +14,6 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from ..rules_io import DEFAULT_RULES, fold
@@ -254,10 +253,7 @@ class DateFinder(RuleComponent):
     rule_files = ("date_roles", "date_cues", "assertion")
     """``assertion.yaml`` for the scope breakers that cut a sentence into clauses."""
 
-    def __init__(
-        self, nlp: Language, name: str = "incident_extract_dates", rules: str = DEFAULT_RULES
-    ) -> None:
-        super().__init__(nlp, name, rules)
+    factory_name = "incident_extract_dates"
 
     def load_rules(self, rules: str) -> None:
         roles = cues_by_entry("date_roles", rules)

@@ -9,10 +9,9 @@ salient candidate to the victims (:mod:`.salience`). The rules themselves are in
 
 from __future__ import annotations
 
-from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from ..rules_io import DEFAULT_RULES, fold
+from ..rules_io import fold
 from .cues import cues_by_value
 from .extensions import SPAN_KEYS, guarded
 from .incident import decide_from_text, framed_as_no_incident
@@ -31,8 +30,7 @@ class IncidentDecision(RuleComponent):
 
     rule_files = ("incident_cues", "assertion", "names", "stoplists")
 
-    def __init__(self, nlp: Language, name: str = "incident_extract_incident", rules: str = DEFAULT_RULES):
-        super().__init__(nlp, name, rules)
+    factory_name = "incident_extract_incident"
 
     def load_rules(self, rules: str) -> None:
         self.incident = cues_by_value("incident_cues", rules)["incident"]

@@ -29,9 +29,10 @@ from .victims import VictimFinder
 register_extensions()
 
 
-def _rule_factory(factory_name: str, component: type[RuleComponent]) -> Callable[..., RuleComponent]:
-    """Register ``component`` under ``factory_name`` with the one setting every rule component has:
-    where its rules come from (``rules = "default"``, or a folder of rule files)."""
+def _rule_factory(component: type[RuleComponent]) -> Callable[..., RuleComponent]:
+    """Register ``component`` under its ``factory_name`` with the one setting every rule component
+    has: where its rules come from (``rules = "default"``, or a folder of rule files)."""
+    factory_name = component.factory_name
 
     def make(nlp: Language, name: str, rules: str) -> RuleComponent:
         return component(nlp, name, rules=rules)
@@ -41,15 +42,15 @@ def _rule_factory(factory_name: str, component: type[RuleComponent]) -> Callable
     return Language.factory(factory_name, default_config={"rules": DEFAULT_RULES}, func=make)
 
 
-make_prefix_terms = _rule_factory("incident_extract_prefix_terms", PrefixTerms)
-make_victims = _rule_factory("incident_extract_victims", VictimFinder)
-make_dates = _rule_factory("incident_extract_dates", DateFinder)
-make_counts = _rule_factory("incident_extract_counts", CountFinder)
-make_actors = _rule_factory("incident_extract_actors", ActorFinder)
-make_incident_decision = _rule_factory("incident_extract_incident", IncidentDecision)
-make_locations = _rule_factory("incident_extract_locations", LocationFinder)
-make_sectors = _rule_factory("incident_extract_sectors", SectorFinder)
-make_assembler = _rule_factory("incident_extract_assembler", Assembler)
+make_prefix_terms = _rule_factory(PrefixTerms)
+make_victims = _rule_factory(VictimFinder)
+make_dates = _rule_factory(DateFinder)
+make_counts = _rule_factory(CountFinder)
+make_actors = _rule_factory(ActorFinder)
+make_incident_decision = _rule_factory(IncidentDecision)
+make_locations = _rule_factory(LocationFinder)
+make_sectors = _rule_factory(SectorFinder)
+make_assembler = _rule_factory(Assembler)
 
 
 @Language.factory(

@@ -16,10 +16,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from ..rules_io import DEFAULT_RULES, fold
+from ..rules_io import fold
 from .cues import cues_by_value
 from .extensions import SPAN_KEYS, guarded
 from .names import is_salient, name_tokens
@@ -84,8 +83,7 @@ class LocationFinder(RuleComponent):
 
     rule_files = ("locations", "incident_cues", "names")
 
-    def __init__(self, nlp: Language, name: str = "incident_extract_locations", rules: str = DEFAULT_RULES):
-        super().__init__(nlp, name, rules)
+    factory_name = "incident_extract_locations"
 
     def load_rules(self, rules: str) -> None:
         self.place_rules = load_regex_rules("locations", rules)

@@ -25,9 +25,9 @@ class PrefixTerms(RuleComponent):
 
     rule_files = TERM_FIELDS
 
-    def __init__(
-        self, nlp: Language, name: str = "incident_extract_prefix_terms", rules: str = DEFAULT_RULES
-    ) -> None:
+    factory_name = "incident_extract_prefix_terms"
+
+    def __init__(self, nlp: Language, name: str | None = None, rules: str = DEFAULT_RULES) -> None:
         super().__init__(nlp, name, rules)
         self.tokenizer = nlp.tokenizer  # to cut terms into words as the documents are
 

@@ -28,9 +28,11 @@ class RuleComponent:
 
     rule_files: ClassVar[tuple[str, ...]] = ()
     """Names (without ``.yaml``) of the rule files this component reads."""
+    factory_name: ClassVar[str] = ""
+    """The component's factory, and its name when built directly (``VictimFinder(nlp)``)."""
 
-    def __init__(self, nlp: Language, name: str, rules: str = DEFAULT_RULES) -> None:
-        self.name = name
+    def __init__(self, nlp: Language, name: str | None = None, rules: str = DEFAULT_RULES) -> None:
+        self.name = name or self.factory_name
         self.rules = rules
         self.is_initialized = False
 

@@ -10,10 +10,9 @@ the words that tell it. Runs after the incident decision (the salient victim is 
 
 from __future__ import annotations
 
-from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from ..rules_io import DEFAULT_RULES, fold, load_vocabulary
+from ..rules_io import fold, load_vocabulary
 from .cues import cues_by_value
 from .decision import ACTIVE_STATUSES
 from .extensions import SPAN_KEYS, guarded
@@ -34,8 +33,7 @@ class SectorFinder(RuleComponent):
 
     rule_files = ("organisations", "sectors", "incident_cues")
 
-    def __init__(self, nlp: Language, name: str = "incident_extract_sectors", rules: str = DEFAULT_RULES):
-        super().__init__(nlp, name, rules)
+    factory_name = "incident_extract_sectors"
 
     def load_rules(self, rules: str) -> None:
         self.vocabularies = {field: load_vocabulary(field, rules) for field in ("organisations", "sectors")}

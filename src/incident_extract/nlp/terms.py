@@ -41,10 +41,12 @@ class TermFilter(RuleComponent):
 
     rule_files = ("terms", *FILTERED_FIELDS)
 
+    factory_name = "incident_extract_term_filter"
+
     def __init__(
         self,
         nlp: Language,
-        name: str = "incident_extract_term_filter",
+        name: str | None = None,
         rules: str = DEFAULT_RULES,
         fields: Iterable[str] = FILTERED_FIELDS,
     ):

@@ -147,9 +147,9 @@ class VictimFinder(RuleComponent):
         "stoplists",
     )
 
-    def __init__(
-        self, nlp: Language, name: str = "incident_extract_victims", rules: str = DEFAULT_RULES
-    ) -> None:
+    factory_name = "incident_extract_victims"
+
+    def __init__(self, nlp: Language, name: str | None = None, rules: str = DEFAULT_RULES) -> None:
         super().__init__(nlp, name, rules)
         self.vocab = nlp.vocab
 

@@ -98,3 +98,28 @@ def test_two_workers_give_the_same_records(corpus, tmp_path):
         return sorted(path.read_text(encoding="utf-8").splitlines())
 
     assert records(one) == records(two)
+
+
+def test_build_model_with_the_parser_saves_a_pipeline_run_takes(tmp_path):
+    """``build-model --parser``: a self-contained pipeline with the dependency parser, which
+    ``run --model`` uses (the victims' dependency patterns then apply)."""
+    import spacy
+
+    saved = tmp_path / "incident_fr"
+    result = CliRunner().invoke(app, ["build-model", str(saved), "--parser"])
+    assert result.exit_code == 0, result.output
+    assert "parser" in spacy.load(saved).pipe_names
+    article = tmp_path / "a.txt"
+    article.write_text(
+        "La société Granitex, spécialisée depuis trente ans dans la taille de pierres, "
+        "a été touchée par une cyberattaque.",
+        encoding="utf-8",
+    )
+    out = tmp_path / "out.jsonl"
+    result = CliRunner().invoke(
+        app, ["run", str(article), "-o", str(out), "--model", str(saved), "--no-progress"]
+    )
+    assert result.exit_code == 0, result.output
+    record = json.loads(out.read_text(encoding="utf-8"))
+    rules = [v["rule"] for incident in record["incidents"] for v in incident["victims"]]
+    assert any("+role.sujet_passif" in rule for rule in rules), rules

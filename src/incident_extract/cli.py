@@ -690,10 +690,18 @@ def load(
 def build_model(
     path: Annotated[Path, typer.Argument(help="Folder to write the pipeline to (e.g. models/incident_fr).")],
     model: Annotated[str, typer.Option(help="Trained spaCy model to start from.")] = DEFAULT_SETTINGS.model,
+    parser: Annotated[
+        bool,
+        typer.Option(
+            "--parser/--no-parser",
+            help="Keep the model's dependency parser: the victims' dependency patterns apply too (slower).",
+        ),
+    ] = False,
 ) -> None:
-    """Save the full pipeline so that ``spacy.load(PATH)`` gives the same pipeline."""
-    save_pipeline(path, model)
-    err.print(f"saved pipeline to {path}")
+    """Save the full pipeline so that ``spacy.load(PATH)`` gives the same pipeline; ``run --model PATH``,
+    ``watch`` and ``backfill`` take it."""
+    save_pipeline(path, model, parser=parser)
+    err.print(f"saved pipeline to {path}" + (" (with the dependency parser)" if parser else ""))
 
 
 def main() -> None:

@@ -523,3 +523,44 @@ def test_victims_coordinated_each_with_its_place(run_blank, text, expected):
 def test_a_verb_after_a_victim_is_no_place_of_a_coordination(run_blank):
     doc = run_blank("La mairie de Vernon a été piratée ; le maire a prévenu Dupont et ses adjoints.")
     assert victims(doc) == ["mairie de Vernon"]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            'Plusieurs journaux dont "Le Courrier des Landes", "La Gazette Bleue" ou "Le Petit Varois" '
+            "avaient également été attaqués.",
+            ["Courrier des Landes", "Gazette Bleue", "Petit Varois"],
+        ),
+        ("Le groupe Lumacorp a lui aussi été piraté en mars.", ["groupe Lumacorp"]),
+        ("La mairie de Plouzané avait déjà été visée en 2021.", ["mairie de Plouzané"]),
+    ],
+)
+def test_role_after_a_closing_quote_or_an_adverb_before_ete(run_blank, text, expected):
+    """« "X" avaient également été attaqués »: the title's closing quote and an adverb between the
+    auxiliary and « été » keep the passive role; coordination runs over the quotes of a list."""
+    found = victims(run_blank(text))
+    assert [name for name in expected if any(name in v for v in found)] == expected
+
+
+@pytest.fixture(scope="module")
+def nlp_with_parser():
+    from incident_extract.nlp.pipeline import load_pipeline
+
+    return load_pipeline(parser=True)
+
+
+def test_the_parser_is_optional(nlp, nlp_with_parser):
+    assert "parser" not in nlp.pipe_names
+    assert nlp_with_parser.pipe_names.index("parser") < nlp_with_parser.pipe_names.index("ner")
+
+
+def test_dependency_patterns_apply_with_the_parser(nlp_with_parser):
+    """« X, qui … , a été touchée »: the subject of the passive, however far, by ``victim_roles.yaml``."""
+    doc = nlp_with_parser(
+        "Lundi, la société Granitex, spécialisée depuis trente ans dans la taille de pierres de "
+        "Bretagne et le négoce de matériaux, a été touchée par une cyberattaque."
+    )
+    rules = {s.text: s._.ie_rule for s in doc.spans["ie_victims"]}
+    assert any("Granitex" in name and "+role.sujet_passif" in rule for name, rule in rules.items()), rules

@@ -18,11 +18,13 @@ from .assertion import AssertionDetector
 from .counts import CountFinder
 from .dates import DateFinder
 from .decision import IncidentDecision
+from .entity_bounds import EntityBounds
 from .extensions import register_extensions
 from .locations import LocationFinder
 from .prefix_terms import PrefixTerms
 from .rule_component import RuleComponent
 from .sectors import SectorFinder
+from .sentence_starts import SentenceStarts
 from .terms import FILTERED_FIELDS, TermFilter
 from .victims import VictimFinder
 
@@ -51,6 +53,7 @@ make_incident_decision = _rule_factory(IncidentDecision)
 make_locations = _rule_factory(LocationFinder)
 make_sectors = _rule_factory(SectorFinder)
 make_assembler = _rule_factory(Assembler)
+make_entity_bounds = _rule_factory(EntityBounds)
 
 
 @Language.factory(
@@ -68,3 +71,8 @@ def make_assertion(
     nlp: Language, name: str, window_before: int, window_after: int, rules: str
 ) -> AssertionDetector:
     return AssertionDetector(nlp, name, window_before=window_before, window_after=window_after, rules=rules)
+
+
+@Language.factory("incident_extract_sentences")
+def make_sentences(nlp: Language, name: str) -> SentenceStarts:
+    return SentenceStarts(nlp, name)

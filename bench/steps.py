@@ -15,6 +15,7 @@ import json
 import multiprocessing as mp
 import os
 import resource
+import shutil
 import sys
 import time
 import traceback
@@ -284,6 +285,7 @@ def step_project_backfill(
                 json.dumps({"id": a.id, "url": a.url, "published": a.published, "text": a.text}) + "\n"
             )
     out_dir = workdir / f"{options['output']}-backfill"
+    shutil.rmtree(out_dir, ignore_errors=True)  # a repeat (--repeat) would resume a finished backfill
     workers, shard_size = options.get("workers", 2), options.get("shard_size", 50)
     settings = DEFAULT_SETTINGS.model_copy(update={"batch_size": batch_size})
     summary = run_backfill(

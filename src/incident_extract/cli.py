@@ -699,7 +699,7 @@ def build_model(
     ] = False,
 ) -> None:
     """Save the full pipeline so that ``spacy.load(PATH)`` gives the same pipeline; ``run --model PATH``,
-    ``watch`` and ``backfill`` take it."""
+    ``batch`` and ``backfill`` take it."""
     save_pipeline(path, model, parser=parser)
     err.print(f"saved pipeline to {path}" + (" (with the dependency parser)" if parser else ""))
 

@@ -52,7 +52,7 @@ class EntityBounds(RuleComponent):
                 break
         while end > ent.start + 1 and self.trailing_participle.match(doc[end - 1].lower_):
             end -= 1
-        while end > ent.start and doc[end - 1].text in ("-", "–", "—", "|"):
+        while end > ent.start and self.name_break.match(doc[end - 1].text):  # « Tir à l'Arc - »
             end -= 1
         if end <= ent.start:
             return None

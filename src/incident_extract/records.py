@@ -278,6 +278,7 @@ def article_doc(nlp: Language, article: CleanArticle) -> Doc:
     doc = nlp.make_doc(article.text)
     doc._.ie_published = article.published
     doc._.ie_url = article.url
+    doc._.ie_title = article.title
     return doc
 
 

@@ -114,3 +114,27 @@ def test_trial_over_an_old_attack_is_no_incident(run_blank, text, published, inc
 )
 def test_statistics_article_is_no_incident(run_blank, text, incident):
     assert run_blank(text, "2025-01-20")._.ie_is_incident is incident
+
+
+def test_headline_skips_the_breadcrumb_and_lead_skips_the_byline(run_blank):
+    """A crawled page opens on its breadcrumb; bylines and dates sit between headline and body."""
+    from incident_extract.nlp.framing import headline, lead_sentences
+
+    doc = run_blank(
+        "Accueil › Normandie › Évreux\n"
+        "La médiathèque d'Évreux privée de son catalogue en ligne\n"
+        "Par Jeanne Vautier\n"
+        "Publié le 3 mars 2025 à 18h02\n"
+        "Le catalogue de la médiathèque ne répond plus depuis samedi. Les bibliothécaires prêtent à la main."
+    )
+    assert headline(doc).startswith("\nla mediatheque d'evreux privee")
+    lead = lead_sentences(doc, 2)
+    assert lead[0].startswith("la mediatheque") and lead[1].startswith("le catalogue de la mediatheque")
+
+
+def test_the_page_title_is_part_of_the_headline(run_blank):
+    from incident_extract.nlp.framing import headline
+
+    doc = run_blank("Le Courrier du Vexin\nLes écoles du canton ont fermé leur portail numérique.")
+    doc._.ie_title = "Cyberattaque : le portail des écoles du Vexin fermé"
+    assert headline(doc).startswith("cyberattaque : le portail des ecoles du vexin ferme")

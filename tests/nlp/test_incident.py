@@ -50,6 +50,11 @@ def test_headline_or_slug_decides_an_incident(nlp, text, url, rule):
         "L'équipage a été pris en otage et une rançon est réclamée à l'armateur.",
         "La ligue de football fait la chasse au piratage des matchs\n"
         "Des sites illégaux retransmettent les rencontres sans payer les droits de diffusion.",
+        # advice and an observatory's figures with a narrated example: no incident of their own
+        "Faux livreur : six réflexes pour ne pas se faire piéger\n"
+        "Un habitant de Vannes a été escroqué de 800 euros après un faux SMS de livraison.",
+        "Rançongiciels : les hôpitaux toujours plus visés, selon un observatoire\n"
+        "Un établissement sur dix a été touché par une cyberattaque l'an dernier.",
     ],
 )
 def test_advice_law_and_other_senses_of_piracy_are_no_incident(nlp, text):
@@ -66,6 +71,20 @@ def test_lead_with_an_attack_type_and_an_event_is_an_incident(nlp):
     )
     assert doc._.ie_incident_rule == "incident.lead"
     assert [v.name for incident in doc._.ie_incidents for v in incident.victims][:1] == ["Marvanne"]
+
+
+def test_files_left_open_online_are_a_leak_incident(nlp):
+    """An exposed server is a leak though nobody « attacked » it; the byline does not hide the lead."""
+    doc = run(
+        nlp,
+        "Fichiers de paie des agents de Vierzon exposés en ligne\n"
+        "Par Paul Mériel\n"
+        "Publié le 4 mars\n"
+        "Un serveur mal configuré a laissé en accès libre les fichiers de paie de 900 agents municipaux. "
+        "Les données exposées comprennent leurs numéros de sécurité sociale.",
+    )
+    assert doc._.ie_is_incident
+    assert doc._.ie_incident_rule in ("incident.headline", "incident.lead", "incident.victim_cue")
 
 
 def test_stolen_cars_are_no_cyber_incident(nlp):

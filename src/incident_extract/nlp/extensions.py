@@ -17,6 +17,7 @@ DOC_EXTENSIONS = {
     "ie_is_incident": False,
     "ie_incident_rule": None,  # the rule that decided the article reports an incident (nlp/incident.py)
     "ie_url": None,  # the article's URL: its slug is a headline when the page has no title
+    "ie_title": None,  # the page's or feed item's title, when known: the headline
     "ie_errors": None,  # list[str]: a component that failed on this doc (see guarded)
 }
 SPAN_EXTENSIONS = {

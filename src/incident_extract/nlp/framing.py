@@ -39,11 +39,33 @@ def url_slug(url: str | None) -> str:
     return " ".join(best)
 
 
+PAGE_FURNITURE = re.compile(r"[›|]|\s>\s|^\W*(?:publié|mis à jour|par)\s", re.IGNORECASE)
+"""A line of the page around the article: a breadcrumb (« Accueil › Bretagne »), a byline, a date."""
+HEADLINE_WORDS = 4
+
+
+def is_content(sentence: str) -> bool:
+    """A sentence that can be a headline: four words or more, not page furniture."""
+    return len(SLUG_WORD.findall(sentence)) >= HEADLINE_WORDS and not is_furniture(sentence)
+
+
+def headline_index(doc: Doc, within: int = 5) -> int:
+    """Index of the headline sentence: the first content sentence of the first ``within``
+    (crawled texts often open on a breadcrumb or a site name)."""
+    text = text_of(doc)
+    for n, bounds in enumerate(all_sentences(doc)[:within]):
+        if is_content(text[slice(*bounds)]):
+            return n
+    return 0
+
+
 def headline(doc: Doc) -> str:
-    """Accent-folded headline: the first sentence of the text, then the URL slug's words."""
+    """Accent-folded headline: the page's title when known, the headline sentence, then the URL
+    slug's words."""
     sentences = all_sentences(doc)
-    first = text_of(doc)[slice(*sentences[0])] if sentences else ""
-    return fold(f"{first}\n{url_slug(doc._.ie_url)}")
+    first = text_of(doc)[slice(*sentences[headline_index(doc)])] if sentences else ""
+    title = doc._.ie_title or ""
+    return fold(f"{title}\n{first}\n{url_slug(doc._.ie_url)}")
 
 
 QUOTES = re.compile(r"[«»\"“”]")
@@ -61,10 +83,26 @@ def framed_as_exercise(doc: Doc) -> bool:
     return bool(cues["not_real"].search(unquoted))
 
 
-def lead_sentences(doc: Doc, count: int = 4) -> list[str]:
-    """The first sentences, folded: the headline and what the article is about."""
+def is_furniture(sentence: str) -> bool:
+    """A byline, a date, a breadcrumb: a line of the page, not of the article."""
+    sentence = sentence.strip()
+    return len(SLUG_WORD.findall(sentence)) < 2 or bool(PAGE_FURNITURE.search(sentence))
+
+
+def lead_indices(doc: Doc, count: int = 4) -> list[int]:
+    """Indices of the headline and the sentences after it: what the article is about. Bylines,
+    dates and breadcrumbs between them do not use up the count."""
     text = text_of(doc)
-    return [fold(text[slice(*bounds)]) for bounds in all_sentences(doc)[:count]]
+    sentences = all_sentences(doc)
+    first = headline_index(doc)
+    after = [n for n in range(first + 1, len(sentences)) if not is_furniture(text[slice(*sentences[n])])]
+    return ([first] if sentences else []) + after[: count - 1]
+
+
+def lead_sentences(doc: Doc, count: int = 4) -> list[str]:
+    """The lead sentences (:func:`lead_indices`), folded."""
+    text, sentences = text_of(doc), all_sentences(doc)
+    return [fold(text[slice(*sentences[n])]) for n in lead_indices(doc, count)]
 
 
 def _lede(doc: Doc) -> str:

@@ -27,6 +27,7 @@ from .framing import (
     framed_as_old_trial,
     framed_as_statistics,
     headline,
+    lead_indices,
     lead_sentences,
 )
 from .regex_rules import load_regex_rules
@@ -69,7 +70,7 @@ def decide_from_text(doc: Doc, attack_spans: list[Span]) -> str | None:
         return None  # « des voitures volées »: an attack word in another sense, nothing cyber in the lead
     hypothetical = load_regex_rules("victim_cues").pattern("incident.hypothetical")
     attack_sentences = {sentence_index(span) for span in attack_spans}
-    for n, sentence in enumerate(lead):
+    for n, sentence in zip(lead_indices(doc), lead, strict=True):
         said = incident.search(sentence) or n in attack_sentences  # « un virus dans le système »
         if said and event.search(sentence) and not hypothetical.search(sentence):
             return "incident.lead"

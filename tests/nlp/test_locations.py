@@ -148,3 +148,17 @@ def test_a_saved_pipeline_reads_its_own_copy_of_the_place_rules(tmp_path):
     reloaded = spacy.load(tmp_path / "pipeline")
     assert _places_group(reloaded, text, ["Vernelle", "Tours"]) == [("Vernelle", "locations.victim_name")]
     assert ("Tours", "locations.ner_loc") in _places_group(nlp, text, ["Vernelle", "Tours"])
+
+
+def test_the_lede_is_read_past_the_page_furniture(run_with_places):
+    """Breadcrumb, byline, date and photo credit do not use up the lede's sentences."""
+    text = (
+        "Accueil › Grand Est\n"
+        "La fromagerie Hollard paralysée par un rançongiciel\n"
+        "Par Luc Ferrand\n"
+        "Publié le 2 mars 2025\n"
+        "Crédit photo : Agence Est\n"
+        "Depuis lundi, plus rien ne sort de la fromagerie Hollard. "
+        "L'entreprise, installée à Gérardmer, a porté plainte."
+    )
+    assert "Gérardmer" in run_with_places(text, ["Gérardmer"])

@@ -15,6 +15,7 @@ from spacy.tokens import Doc
 
 from ..rules_io import fold
 from .cues import cues_by_value
+from .regex_rules import load_regex_rules
 from .sentences import all_sentences, text_of
 
 SLUG_WORD = re.compile(r"[^\W\d_]{2,}")
@@ -39,8 +40,6 @@ def url_slug(url: str | None) -> str:
     return " ".join(best)
 
 
-PAGE_FURNITURE = re.compile(r"[›|]|\s>\s|^\W*(?:publié|mis à jour|par)\s", re.IGNORECASE)
-"""A line of the page around the article: a breadcrumb (« Accueil › Bretagne »), a byline, a date."""
 HEADLINE_WORDS = 4
 
 
@@ -86,7 +85,8 @@ def framed_as_exercise(doc: Doc) -> bool:
 def is_furniture(sentence: str) -> bool:
     """A byline, a date, a breadcrumb: a line of the page, not of the article."""
     sentence = sentence.strip()
-    return len(SLUG_WORD.findall(sentence)) < 2 or bool(PAGE_FURNITURE.search(sentence))
+    furniture = load_regex_rules("names").pattern("page.furniture")
+    return len(SLUG_WORD.findall(sentence)) < 2 or bool(furniture.search(sentence))
 
 
 def lead_indices(doc: Doc, count: int = 4) -> list[int]:

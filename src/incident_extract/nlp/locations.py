@@ -21,6 +21,7 @@ from spacy.tokens import Doc, Span
 from ..rules_io import fold
 from .cues import cues_by_value
 from .extensions import SPAN_KEYS, guarded
+from .framing import lead_indices
 from .names import is_salient, name_tokens
 from .regex_rules import load_regex_rules
 from .rule_component import RuleComponent
@@ -49,11 +50,17 @@ class ArticleFacts:
     kind_spans: dict[int, int] = field(default_factory=dict)  # organisation nouns: start -> end
     impact_sentences: set[int] = field(default_factory=set)
     seen: set[str] = field(default_factory=set)  # folded names already kept
+    lede: set[int] = field(default_factory=set)  # the headline and first sentences past the page's furniture
 
     @classmethod
     def of(cls, doc: Doc) -> ArticleFacts:
         victims = list(doc.spans.get(SPAN_KEYS["victims"], []))
-        facts = cls(doc, victims, victim_sentences={sentence_index(v) for v in victims})
+        facts = cls(
+            doc,
+            victims,
+            victim_sentences={sentence_index(v) for v in victims},
+            lede=set(lead_indices(doc, LEDE_SENTENCES + 1)),
+        )
         facts.victim_names = [
             fold(v._.ie_value or v.text)
             for v in victims
@@ -213,6 +220,7 @@ class LocationFinder(RuleComponent):
         n = sentence_index(ent)
         return (
             n <= LEDE_SENTENCES
+            or n in facts.lede
             or n in facts.victim_sentences
             or n in facts.impact_sentences
             or bool(self.incident.search(fold(sentence_text(ent))))

@@ -16,6 +16,7 @@ from ..rules_io import fold, load_vocabulary
 from .cues import cues_by_value
 from .decision import ACTIVE_STATUSES
 from .extensions import SPAN_KEYS, guarded
+from .framing import lead_indices
 from .rule_component import RuleComponent
 from .sentences import sentence_index, sentence_text
 from .terms import longest_terms
@@ -90,11 +91,15 @@ class SectorFinder(RuleComponent):
     def fallback(self, doc: Doc) -> list[Span]:
         """Every incident has a sector: when no victim tells it, the first organisation noun or sector
         word of the headline, lead or an incident sentence (« des pharmacies », « le transporteur »)."""
+        lede = set(lead_indices(doc, FALLBACK_SENTENCES + 1))
         for span in sorted(doc.spans.get(SPAN_KEYS["terms"], []), key=lambda s: s.start):
             if span.label_ not in ("organisations", "sectors") or span._.ie_status not in SECTOR_STATUSES:
                 continue
-            if sentence_index(span) > FALLBACK_SENTENCES and not self.incident.search(
-                fold(sentence_text(span))
+            n = sentence_index(span)
+            if (
+                n > FALLBACK_SENTENCES
+                and n not in lede
+                and not self.incident.search(fold(sentence_text(span)))
             ):
                 continue
             value = self.value_of(span)

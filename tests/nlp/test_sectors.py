@@ -22,3 +22,18 @@ def test_the_record_takes_the_sectors_of_the_group(run_blank):
     assert [(s.id, s.rule) for s in incident.sectors] == [
         (span.label_, span.id_) for span in doc.spans["ie_sectors"]
     ]
+
+
+def test_a_sector_word_after_the_victim_counts_only_while_the_attack_is_told(run_blank):
+    """« Le rançongiciel a paralysé la logistique » tells the victim's trade; « hors logistique » in a
+    sentence on opening hours does not (only the weaker lead fallback may still read it)."""
+    told = sectors(
+        run_blank,
+        "La société Vernier a été victime d'une cyberattaque. Le rançongiciel a paralysé sa logistique.",
+    )
+    assert ("transport", "sectors.sectors.sector.transport") in told
+    untold = sectors(
+        run_blank,
+        "La société Vernier a été victime d'une cyberattaque. Les sites ferment le dimanche, hors logistique.",
+    )
+    assert not [rule for _, rule in untold if rule.startswith("sectors.sectors.")]

@@ -46,6 +46,11 @@ def _left_context(text: str):
         (" a déposé plainte à la suite d'une cyberattaque", "event.after"),
         (" dit avoir été touchée par une intrusion", "event.hit_by"),
         (" a détecté mardi une intrusion dans ses serveurs", "detection.own_attack"),
+        (" a elle aussi vu ses postes de travail chiffrés", "right.saw_own"),
+        (", installée à Tulle, voit ses fichiers de clients dérobés", "right.saw_own"),
+        (" a également été « impactée », confirme une salariée", "right.passive"),
+        (" a prévenu ses adhérents qu'une partie de leurs informations avait été volée", "event.data_stolen"),
+        (" a vu ses ventes progresser de 4 %", None),  # not an attack participle
         (" a publié ses résultats trimestriels", None),
         (" a frappé fort contre les contrefacteurs", None),  # active voice
     ],

@@ -73,12 +73,16 @@ class SectorFinder(RuleComponent):
                 found.append(
                     Span(doc, span.start, span.end, label=sector, span_id=f"sectors.from_victim.{span.id_}")
                 )
-        near_victims = set()
+        own, next_ones = set(), set()
         for span in victims:
             if span._.ie_status in ACTIVE_STATUSES and not span._.ie_sector:
-                near_victims.update((sentence_index(span), sentence_index(span) + 1))
+                own.add(sentence_index(span))
+                next_ones.add(sentence_index(span) + 1)
         for span in longest_terms(doc).get("sectors", []):
-            if sentence_index(span) not in near_victims or span._.ie_status not in SECTOR_STATUSES:
+            n = sentence_index(span)
+            # the victim's sentence, or the next one when it still speaks of the attack
+            near = n in own or (n in next_ones and self.incident.search(fold(sentence_text(span))))
+            if not near or span._.ie_status not in SECTOR_STATUSES:
                 continue
             value = self.value_of(span)
             if value != NO_SECTOR and value not in seen:

@@ -66,3 +66,16 @@ def test_name_rules():
     assert acronym("Centre hospitalier de Cannes (CHC)") == "CHC"
     assert name_tokens("Les Jardins des Aulnes") == {"jardins", "aulnes"}
     assert distinct_victims([]) == []
+
+
+def test_a_ministry_hacked_is_the_victim_not_the_authority(run_blank):
+    """« ministère » may name a victim (may_be_victim in authorities.yaml): then it is not its authority."""
+    incident = incident_of(
+        run_blank, "Le ministère des Sports a été piraté samedi. Le ministère a confirmé l'attaque."
+    )
+    assert [v.name for v in incident.victims] == ["ministère des Sports"]
+    assert incident.authorities == []
+    helped = incident_of(
+        run_blank, "La mairie de Lunel a été piratée. Le ministère de l'Intérieur a dépêché une équipe."
+    )
+    assert [a.id for a in helped.authorities] == ["MINISTRY"]

@@ -31,6 +31,11 @@ def ids(doc, label, status=None):
         ("Le parquet de Paris a ouvert une enquête confiée à l'OFAC.", "authorities", {"PARQUET", "POLICE"}),
         ("L'Agence régionale de santé suit la situation.", "authorities", {"ARS"}),
         ("La commune a informé l'Office fédéral de la cybersécurité (OFCS).", "authorities", {"OTHER"}),
+        ("Le ministère de la Culture a dépêché deux experts au musée.", "authorities", {"MINISTRY"}),
+        ("Le Ministère public du canton a ouvert une procédure.", "authorities", {"PARQUET"}),
+        ("La Sûreté du Québec a ouvert une enquête.", "authorities", {"POLICE"}),
+        ("Le musée est placé sous la tutelle du ministère de la Culture.", "authorities", set()),
+        ("Le ministère de la Culture a publié son budget pour 2025.", "authorities", set()),
         (
             "Un bénévole a cliqué sur un lien prétendument envoyé par l'hébergeur.",
             "attack_types",

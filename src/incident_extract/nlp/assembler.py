@@ -116,7 +116,7 @@ class _IncidentBuilder:
             attack_types=self.vocabulary_items("attack_types", attack_spans, models.AttackTypeItem),
             systems=self.systems(),
             data_leaked=self.named_vocabulary_items("data_leaked", models.DataItem),
-            authorities=self.authorities(),
+            authorities=self.authorities(victims),
             threat_actors=self.threat_actors(victims),
             responders=self.responders(victims),
             locations=self.locations(),
@@ -216,8 +216,20 @@ class _IncidentBuilder:
     def systems(self) -> list[models.SystemItem]:
         return self.named_vocabulary_items("systems", models.SystemItem, key="category")
 
-    def authorities(self) -> list[models.AuthorityItem]:
-        return self.named_vocabulary_items("authorities", models.AuthorityItem, name=self._extend_name)
+    def authorities(self, victims: list[models.Victim]) -> list[models.AuthorityItem]:
+        """The authorities involved; a body that may be hit (« ministère ») is none where a victim's
+        name holds its words: the ministry hacked is the victim, not the authority."""
+        named = [fold(v.name) for v in victims]
+        items = self.named_vocabulary_items("authorities", models.AuthorityItem, name=self._extend_name)
+        vocabulary = self.assembler.vocabularies["authorities"]
+        return [
+            item
+            for item in items
+            if not (
+                vocabulary.entry(item.rule.removeprefix("authorities.")).may_be_victim
+                and any(fold(item.name.split()[0]) in name for name in named)
+            )
+        ]
 
     def _extend_name(self, span: Span) -> str:
         """``ARS`` -> ``ARS Bretagne``, ``parquet`` -> ``parquet de Paris``."""

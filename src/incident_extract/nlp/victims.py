@@ -141,6 +141,7 @@ class VictimFinder(RuleComponent):
 
     rule_files: ClassVar[tuple[str, ...]] = (
         "organisations",
+        "authorities",
         "people_groups",
         "victim_roles",
         "victim_cues",
@@ -156,6 +157,9 @@ class VictimFinder(RuleComponent):
     def load_rules(self, rules: str) -> None:
         self.lexicon = victim_rules(rules)
         self.organisations = load_vocabulary("organisations", rules)
+        self.victim_authorities = {  # « ministère »: an authority's words that may name a victim
+            e.id for e in load_vocabulary("authorities", rules).entries if e.may_be_victim
+        }
         self.kind_words = {fold(t.rstrip("*")) for e in self.organisations.entries for t in e.terms}
         self.group_context = cue_regex(load_vocabulary("people_groups", rules).context, prefixes=False)
         self.dependency_matcher = DependencyMatcher(self.vocab, validate=True)
@@ -308,6 +312,8 @@ class VictimFinder(RuleComponent):
         never: set[int] = set()
         not_alone: set[int] = set()
         for span in [*doc.spans.get(SPAN_KEYS["terms"], []), *doc.spans.get(SPAN_KEYS["actors"], [])]:
+            if span.label_ == "authorities" and span.id_ in self.victim_authorities:
+                continue
             if span.label_ in ("authorities", "threat_actors", "responders"):
                 never.update(range(span.start, span.end))
         # an impact word names a thing even where its context fails (« l'ENT »): read them all

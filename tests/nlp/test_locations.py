@@ -162,3 +162,20 @@ def test_the_lede_is_read_past_the_page_furniture(run_with_places):
         "L'entreprise, installée à Gérardmer, a porté plainte."
     )
     assert "Gérardmer" in run_with_places(text, ["Gérardmer"])
+
+
+@pytest.mark.parametrize(
+    ("text", "places"),
+    [
+        (  # the medium that reports the story
+            "La mairie de Lunel a été victime d'une cyberattaque, selon le site spécialisé Zatox.",
+            ["Zatox"],
+        ),
+        (  # an attacker group the model takes for a place
+            "La mairie de Lunel a été piratée. Le groupe de hackers Kilimandjaro a revendiqué l'attaque.",
+            ["Kilimandjaro"],
+        ),
+    ],
+)
+def test_a_medium_or_an_attacker_is_no_place(run_with_places, text, places):
+    assert run_with_places(text, places) == []

@@ -25,7 +25,11 @@ def ids(doc, label, status=None):
         ("Les serveurs ont été chiffrés par un rançongiciel.", "attack_types", {"ransomware"}),
         ("Une vaste campagne d'hameçonnage a visé les agents.", "attack_types", {"phishing"}),
         ("Le site a subi une attaque par déni de service (DDoS).", "attack_types", {"ddos"}),
-        ("Les sites de la ville sont inaccessibles, des hackers prorusses revendiquent.", "attack_types", {"ddos"}),
+        (
+            "Les sites de la ville sont inaccessibles, des hackers prorusses revendiquent.",
+            "attack_types",
+            {"ddos"},
+        ),
         ("Le site de la ville est inaccessible pour maintenance.", "attack_types", set()),
         ("La page d'accueil a été défigurée par des hacktivistes.", "attack_types", {"defacement"}),
         ("L'ANSSI et la Cnil ont été prévenues.", "authorities", {"ANSSI", "CNIL"}),

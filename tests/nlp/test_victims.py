@@ -564,3 +564,22 @@ def test_dependency_patterns_apply_with_the_parser(nlp_with_parser):
     )
     rules = {s.text: s._.ie_rule for s in doc.spans["ie_victims"]}
     assert any("Granitex" in name and "+role.sujet_passif" in rule for name, rule in rules.items()), rules
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "Depuis lundi, la Régie des eaux de Saint-Brévin fonctionne en mode dégradé. "
+            "Ses serveurs ont été chiffrés par un rançongiciel.",
+            ["Régie des eaux de Saint-Brévin"],
+        ),
+        (  # no attack in either sentence
+            "Depuis lundi, la Régie des eaux de Saint-Brévin fonctionne en mode dégradé. "
+            "Ses sites ont été perturbés par la grève.",
+            [],
+        ),
+    ],
+)
+def test_the_next_sentence_opens_on_the_subjects_belongings(run_blank, text, expected):
+    assert victims(run_blank(text, "2024-03-01")) == expected

@@ -63,6 +63,7 @@ class VictimRules:
         self.right_role_after_noun = self.group("right", "right_after_noun.")
         self.right_event = CueGroup(self.group("right", "event.") + self.group("right", "detection."))
         self.clause_start = self.group("left", "clause.")
+        self.next_sentence = self.group("next", "next.")
         self.left_role = self.group("left", "left.")
         self.not_victim_left = self.group("left", "not_victim.")
         self.town_complement = self.group("left", "town.")
@@ -524,6 +525,11 @@ class VictimFinder(RuleComponent):
             cue = first_cue(rules.left_role, left)
             if cue is not None and not says_incident():
                 return None
+        if cue is None and _named_subject(span) and first_cue(rules.clause_start, left) is not None:
+            following = cache(partial(_next_sentence, span))
+            cue = first_cue(rules.next_sentence, following)
+            if cue is not None and not (says_incident() or rules.incident_words.search(following(None))):
+                return None  # « Ses sites ont été perturbés par la grève »: no attack
         return None if cue is None else f"cue:{cue}"
 
 
@@ -780,6 +786,23 @@ def _left_of(span: Span, sent_start: int, window: int | None) -> str:
     """The folded text of the sentence before ``span``, its last ``window`` characters at most."""
     start = sent_start if window is None else max(sent_start, span.start_char - window)
     return fold(text_of(span.doc)[start : span.start_char])
+
+
+def _named_subject(span: Span) -> bool:
+    """An organisation's name opening a clause can be the « Ses serveurs... » of the next sentence;
+    a place or a person the model found cannot (« Dakar. Ses rues... »)."""
+    return not (span._.ie_rule or "").startswith(("victims.ner_loc", "victims.ner_per"))
+
+
+def _next_sentence(span: Span, window: int | None) -> str:
+    """The folded start of the sentence after ``span``'s (its first ``window`` characters)."""
+    sentences = all_sentences(span.doc)
+    n = sentence_index(span) + 1
+    if n >= len(sentences):
+        return ""
+    start, end = sentences[n]
+    end = end if window is None else min(end, start + window)
+    return fold(text_of(span.doc)[start:end])
 
 
 def _right_of(span: Span, sent_end: int, window: int | None) -> str:

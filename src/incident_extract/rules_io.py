@@ -95,6 +95,9 @@ class VocabularyEntry(BaseModel):
     (« la présidence », « le gouvernement »), without a proper name after it."""
     ambiguous: bool = False
     """Relevance: the word counts only with a digital-context word near it (« piratage », « rançon »)."""
+    yields_to: list[str] = []
+    """Attack types: a generic word (« piratage ») says nothing more when the article names one of
+    these types: then it gives no item of its own."""
     may_be_victim: bool = False
     """Authorities: the body can itself be hit (« le ministère des Sports piraté »), so its words may
     be part of a victim's name, and it is no authority of an incident where it is the victim."""

@@ -79,3 +79,18 @@ def test_a_ministry_hacked_is_the_victim_not_the_authority(run_blank):
         run_blank, "La mairie de Lunel a été piratée. Le ministère de l'Intérieur a dépêché une équipe."
     )
     assert [a.id for a in helped.authorities] == ["MINISTRY"]
+
+
+def test_a_generic_piratage_yields_to_the_type_the_article_names(run_blank):
+    """« piratage » is everyday French for any attack (yields_to in attack_types.yaml)."""
+    defaced = incident_of(
+        run_blank, "Le site de la mairie de Lunel a été piraté : sa page d'accueil a été défigurée."
+    )
+    assert [a.id for a in defaced.attack_types] == ["defacement"]
+    hacked = incident_of(run_blank, "Le réseau informatique de la mairie de Lunel a été piraté samedi.")
+    assert [a.id for a in hacked.attack_types] == ["intrusion"]
+    explicit = incident_of(
+        run_blank,
+        "La mairie de Lunel a été victime d'un rançongiciel après une intrusion dans son réseau.",
+    )
+    assert {a.id for a in explicit.attack_types} == {"ransomware", "intrusion"}

@@ -108,8 +108,12 @@ class _IncidentBuilder:
     def build(self) -> list[models.Incident]:
         """The article's incidents, the main one first (see ``split_earlier_incidents``)."""
         victims = self.victims()
-        attack_spans = self.active(
-            self.terms.get("attack_types", []), "attack_types", key=lambda s: self.value_of("attack_types", s)
+        attack_spans = self.specific_attacks(
+            self.active(
+                self.terms.get("attack_types", []),
+                "attack_types",
+                key=lambda s: self.value_of("attack_types", s),
+            )
         )
         main = models.Incident(
             victims=victims,
@@ -164,6 +168,12 @@ class _IncidentBuilder:
         if not others or not keep:
             return [main]
         return [main.model_copy(update={"victims": keep}), *others]
+
+    def specific_attacks(self, spans: list[Span]) -> list[Span]:
+        """Without the generic words (« piratage ») that yield to a type the article names."""
+        vocabulary = self.assembler.vocabularies["attack_types"]
+        named = {vocabulary.entry(span.id_).value for span in spans}
+        return [span for span in spans if not named.intersection(vocabulary.entry(span.id_).yields_to)]
 
     def victims(self) -> list[models.Victim]:
         """One victim per name; the salient candidate (added by the decision) when none is named."""

@@ -78,7 +78,7 @@ class ArticleFacts:
                 facts.authority_ends.add(span.end)
             if span.label_ in IMPACT_FIELDS:
                 facts.impact_sentences.add(sentence_index(span))
-        for span in doc.spans.get(SPAN_KEYS["actors"], []):  # « le groupe de hackers Everest »
+        for span in doc.spans.get(SPAN_KEYS["actors"], []):  # « le collectif de pirates Montblanc »
             facts.blocked.update(range(span.start, span.end))
         return facts
 

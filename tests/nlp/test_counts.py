@@ -53,6 +53,9 @@ def test_parse_number(number, scale, value):
         ("Le fichier contient les coordonnées bancaires de 48.512 salariés du groupe.", "affected"),
         ("Les 140 employés sont dans l'impossibilité de travailler depuis lundi.", "affected"),
         ("L'usine compte 140 employés.", "base"),
+        # « d'environ » before the number, and people the list did not know
+        ("La base contenait les informations d'environ 6 200 supporters du club.", "affected"),
+        ("Au total, les comptes de 910 locataires ont été débités à tort.", "affected"),
     ],
 )
 def test_count_kinds(run_blank, text, kind):

@@ -119,14 +119,14 @@ def test_an_edited_date_role_file_changes_the_role(saved_pipeline, reloaded, tmp
 
 
 def test_an_edited_count_file_counts_new_people(saved_pipeline, reloaded, tmp_path):
-    text = "Les données de 5 000 lecteurs ont été volées."
+    text = "Les données de 5 000 auditeurs ont été volées."
     nlp = _edited_copy(
         saved_pipeline,
         tmp_path,
         "incident_extract_counts",
         "counts",
         "terms: [donateurs,",
-        "terms: [lecteurs, donateurs,",
+        "terms: [auditeurs, donateurs,",
     )
     assert _found(reloaded, text, "ie_counts") == []
     assert _found(nlp, text, "ie_counts", lambda span: (span._.ie_value, span._.ie_kind)) == [

@@ -31,8 +31,9 @@ FRAGMENT_REFERENCE = re.compile(r"\{([a-z][a-z0-9_]*)\}")
 """``{aux_etre}``; quantifiers such as ``{0,2}`` are never names, so they are left alone."""
 
 Side = Literal["left", "right", "next", "sentence", "text", "slug"]
-"""Where a cue is looked for: just before the candidate (``left``), just after it (``right``), in
-the sentence (``sentence``), anywhere in the text (``text``) or in the URL slug (``slug``)."""
+"""Where a cue is looked for: just before the candidate (``left``), just after it (``right``), at
+the start of the next sentence (``next``), in the sentence (``sentence``), anywhere in the text
+(``text``) or in the URL slug (``slug``)."""
 
 FLAGS = {"ignorecase": re.IGNORECASE, "multiline": re.MULTILINE, "dotall": re.DOTALL}
 

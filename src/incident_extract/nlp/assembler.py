@@ -230,16 +230,17 @@ class _IncidentBuilder:
         """The authorities involved; a body that may be hit (« ministère ») is none where a victim's
         name holds its words: the ministry hacked is the victim, not the authority."""
         named = [fold(v.name) for v in victims]
-        items = self.named_vocabulary_items("authorities", models.AuthorityItem, name=self._extend_name)
         vocabulary = self.assembler.vocabularies["authorities"]
-        return [
-            item
-            for item in items
-            if not (
-                vocabulary.entry(item.rule.removeprefix("authorities.")).may_be_victim
-                and any(fold(item.name.split()[0]) in name for name in named)
+        spans = [
+            span
+            for span in self.active(
+                self.terms.get("authorities", []),
+                "authorities",
+                key=lambda s: self.value_of("authorities", s),
             )
+            if not (vocabulary.entry(span.id_).may_be_victim and any(fold(span[0].text) in n for n in named))
         ]
+        return self.vocabulary_items("authorities", spans, models.AuthorityItem, name=self._extend_name)
 
     def _extend_name(self, span: Span) -> str:
         """``ARS`` -> ``ARS Bretagne``, ``parquet`` -> ``parquet de Paris``."""

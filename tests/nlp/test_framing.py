@@ -41,6 +41,7 @@ NARRATED_ATTACK = (
             "https://www.ouest-journal.fr/2022/03/01/une-cyberattaque-simulee-au-lycee-technique/",
         ),
         ("Exercice de cyberattaque à la clinique des Tilleuls\n" + NARRATED_ATTACK, None),
+        ("La clinique des Tilleuls s'entraîne à affronter un rançongiciel\n" + NARRATED_ATTACK, None),
     ],
 )
 def test_story_framed_as_exercise_is_no_incident(run_blank, text, url):
@@ -138,3 +139,16 @@ def test_the_page_title_is_part_of_the_headline(run_blank):
     doc = run_blank("Le Courrier du Vexin\nLes écoles du canton ont fermé leur portail numérique.")
     doc._.ie_title = "Cyberattaque : le portail des écoles du Vexin fermé"
     assert headline(doc).startswith("cyberattaque : le portail des ecoles du vexin ferme")
+
+
+def test_a_byline_with_its_date_and_the_share_buttons_are_furniture(run_blank):
+    from incident_extract.nlp.framing import lead_sentences
+
+    doc = run_blank(
+        "Le laboratoire Biomérande privé de ses automates d'analyse\n"
+        "Hugo Lestrade, publié le 12 février 2026\n"
+        "Partager : Facebook X Mail\n"
+        "Les automates du laboratoire sont à l'arrêt depuis vendredi. Les prélèvements partent à Niort."
+    )
+    lead = lead_sentences(doc, 2)
+    assert lead[1].startswith("les automates du laboratoire")

@@ -30,6 +30,19 @@ def run(nlp, text: str, url: str | None = None, published: str = "2024-03-12"):
             "https://www.journal-exemple.fr/2024/03/12/le-val-d-orge-frappe-par-une-cyberattaque/",
             "incident.headline",
         ),
+        (  # an attacker group of the vocabulary is an incident word: « publie les données » says it happened
+            "Akira publie les données des Transports Roubinet\n"
+            "Le transporteur drômois, touché à la fin de l'été, voit ses contrats et les fiches de ses "
+            "chauffeurs mis à disposition de tous.",
+            None,
+            "incident.headline",
+        ),
+        (  # « d'origine malveillante », « mode dégradé »: a hospital down with no attack word in the headline
+            "Une panne informatique d'origine malveillante : la clinique bascule en mode dégradé\n"
+            "Les consultations sont reportées. Un logiciel malveillant a été trouvé sur les serveurs.",
+            None,
+            "incident.headline",
+        ),
     ],
 )
 def test_headline_or_slug_decides_an_incident(nlp, text, url, rule):
@@ -59,6 +72,16 @@ def test_headline_or_slug_decides_an_incident(nlp, text, url, rule):
 )
 def test_advice_law_and_other_senses_of_piracy_are_no_incident(nlp, text):
     doc = run(nlp, text)
+    assert not doc._.ie_is_incident
+
+
+def test_a_product_for_a_class_of_victims_is_no_incident(nlp):
+    """« les PME touchées » under a product headline is a class of organisations, not a victim."""
+    doc = run(
+        nlp,
+        "La jeune pousse Archivia lance une sauvegarde inviolable pour les PME\n"
+        "Selon l'agence nationale, les attaques par rançongiciel ont doublé, les PME étant les plus touchées.",
+    )
     assert not doc._.ie_is_incident
 
 
@@ -129,6 +152,21 @@ def test_salient_victim_is_never_the_medium_or_a_place(nlp):
     victims = [v for incident in doc._.ie_incidents for v in incident.victims]
     assert all(v.name not in ("Ouest-Matin", "Quimperlé") for v in victims)
     assert all(v.status == "possible" for v in victims if v.rule.startswith("victims.salience"))
+
+
+def test_salient_victim_of_the_kind_the_headline_names(nlp):
+    """« un hôpital bascule… »: the hospital the body names next to the attack, not the one « qui n'est
+    pas touché »."""
+    doc = run(
+        nlp,
+        "Cyberattaque : un hôpital du Gers bascule en mode dégradé\n"
+        "Les soignants ont ressorti les dossiers papier. "
+        "Le Centre hospitalier des Trois-Vallons a reconnu mardi la gravité de la situation. "
+        "Un logiciel malveillant a chiffré plusieurs serveurs. "
+        "Les urgences sont réorientées vers le centre hospitalier d'Auch, qui n'est pas touché.",
+    )
+    victims = [v.name for incident in doc._.ie_incidents for v in incident.victims]
+    assert victims == ["Centre hospitalier des Trois-Vallons"]
 
 
 def test_record_says_which_rule_decided(nlp):

@@ -42,6 +42,7 @@ def test_victims_by_role(run_blank, text, expected):
         "L'ANSSI a été saisie de l'incident.",
         "Le groupe Lockbit a revendiqué l'attaque.",
         "Le lycée Jean-Moulin organise une journée portes ouvertes samedi.",
+        "« Tout est chiffré. » Aucun pirate n'est pourtant à l'œuvre à la clinique.",  # a capital by position
     ],
 )
 def test_not_victims(run_blank, text):

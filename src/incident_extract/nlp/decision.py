@@ -14,6 +14,7 @@ from spacy.tokens import Doc, Span
 from ..rules_io import fold
 from .cues import cues_by_value
 from .extensions import SPAN_KEYS, guarded
+from .framing import headline
 from .incident import decide_from_text, framed_as_no_incident
 from .names import distinct_victims
 from .rule_component import RuleComponent
@@ -60,7 +61,10 @@ class IncidentDecision(RuleComponent):
     def victim_has_incident_cue(self, doc: Doc) -> bool:
         """A victim with, in its sentence, an incident cue that is not part of an exercise."""
         sentences = all_sentences(doc)
+        advice_headline = bool(cues_by_value("incident_cues")["not_event_headline"].search(headline(doc)))
         for span in active(doc.spans.get(SPAN_KEYS["victims"], [])):
+            if advice_headline and is_bare_kind(span):
+                continue  # « lance une sauvegarde pour les PME » … « les PME étant touchées »: a class
             if "headline_slug" in (span._.ie_rule or "") and self.incident.search(fold(text_of(doc))):
                 return True  # the headline says what happened to it; the body confirms an attack
             n = sentence_index(span)
@@ -90,3 +94,13 @@ def drop_dates_taken_for_names(doc: Doc) -> None:
     for key in ("victims", "candidates"):
         if key_spans := doc.spans.get(SPAN_KEYS[key]):
             doc.spans[SPAN_KEYS[key]] = [s for s in key_spans if (s.start_char, s.end_char) not in dates]
+
+
+def is_bare_kind(span: Span) -> bool:
+    """A victim that is only a generic organisation noun of the vocabulary (« PME », « entreprises »)."""
+    return any(
+        term.label_ == "organisations"
+        and term.id_ == "org.generique"
+        and (term.start, term.end) == (span.start, span.end)
+        for term in span.doc.spans.get(SPAN_KEYS["terms"], [])
+    )

@@ -27,11 +27,13 @@ from .framing import (
     framed_as_old_trial,
     framed_as_statistics,
     headline,
+    headline_index,
     lead_indices,
     lead_sentences,
 )
 from .regex_rules import load_regex_rules
 from .sentences import sentence_index
+from .terms import longest_terms
 
 
 def framed_as_no_incident(doc: Doc) -> bool:
@@ -62,16 +64,28 @@ def decide_from_text(doc: Doc, attack_spans: list[Span]) -> str | None:
     if not attack_spans or cues["not_event_headline"].search(head):
         return None  # no attack type asserted, or advice, law, product, prevention
     lead = lead_sentences(doc)
-    if incident.search(head) and (
+    attackers = attacker_sentences(doc)
+    if (incident.search(head) or headline_index(doc) in attackers) and (
         event.search(head) or any(event.search(s) and incident.search(s) for s in lead[1:])
     ):
         return "incident.headline"
-    if not any(incident.search(s) or cues["cyber_sense"].search(s) for s in [head, *lead]):
+    if not attackers.intersection(lead_indices(doc)) and not any(
+        incident.search(s) or cues["cyber_sense"].search(s) for s in [head, *lead]
+    ):
         return None  # « des voitures volées »: an attack word in another sense, nothing cyber in the lead
     hypothetical = load_regex_rules("victim_cues").pattern("incident.hypothetical")
     attack_sentences = {sentence_index(span) for span in attack_spans}
     for n, sentence in zip(lead_indices(doc), lead, strict=True):
-        said = incident.search(sentence) or n in attack_sentences  # « un virus dans le système »
+        said = incident.search(sentence) or n in attack_sentences | attackers  # « un virus dans le système »
         if said and event.search(sentence) and not hypothetical.search(sentence):
             return "incident.lead"
     return None
+
+
+def attacker_sentences(doc: Doc) -> set[int]:
+    """Sentences naming an attacker group of the vocabulary (« Rhysida publie les données RH de X »):
+    a ransomware gang or hacktivist group is an incident word of its own."""
+    spans = longest_terms(doc).get("threat_actors", [])
+    return {
+        sentence_index(span) for span in spans if span._.ie_status in ("confirmed", "possible", "claimed")
+    }

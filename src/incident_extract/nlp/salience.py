@@ -23,7 +23,8 @@ from spacy.tokens import Doc, Span
 
 from ..rules_io import fold
 from .cues import cues_by_value
-from .framing import headline
+from .extensions import SPAN_KEYS
+from .framing import headline, headline_index
 from .regex_rules import load_regex_rules
 from .sentences import all_sentences, sentence_index, text_of
 
@@ -90,6 +91,7 @@ def _place_keys(doc: Doc) -> set[frozenset[str]]:
     unless an organisation noun is part of them (« hôpital de X »)."""
     keys = set()
     place, window = _cue("salience.place_before")
+    of_unnamed, of_window = _cue("salience.place_of_unnamed")
     for span in doc.spans.get("ie_victim_candidates", []):
         is_place = (span._.ie_rule or "").startswith("victims.ner_loc") or any(
             e.label_ == "LOC" and e.start <= span.start and span.end <= e.end for e in doc.ents
@@ -97,7 +99,20 @@ def _place_keys(doc: Doc) -> set[frozenset[str]]:
         left = fold(text_of(doc)[max(0, span.start_char - window) : span.start_char])
         if is_place and not span.id_.startswith("org.") and place.search(left):
             keys.add(_key(span))
+        elif not span.id_.startswith("org.") and _after_unnamed_kind(span, of_unnamed, of_window):
+            keys.add(_key(span))  # « un hôpital du Gers »: the place of an organisation left unnamed
     return keys
+
+
+def _after_unnamed_kind(span: Span, cue: re.Pattern, window: int) -> bool:
+    """« un hôpital du Gers », not « un salarié d'Optival »: the words the cue spans hold an
+    organisation noun of the vocabulary."""
+    start = max(0, span.start_char - window)
+    match = cue.search(fold(text_of(span.doc)[start : span.start_char]))
+    if match is None:
+        return False
+    kinds = (t for t in span.doc.spans.get(SPAN_KEYS["terms"], []) if t.label_ == "organisations")
+    return any(start + match.start() <= t.start_char and t.end_char <= span.start_char for t in kinds)
 
 
 def _in(key: frozenset[str], head: str) -> bool:
@@ -113,16 +128,33 @@ class Candidate:
     head_says_incident: bool = False
     incident_mentions: int = 0
     other_mentions: int = 0
+    head_kind: bool = False  # « un hôpital bascule en mode dégradé »: the headline names its kind
+    near_mentions: int = 0  # of the other mentions, those next to an incident sentence
+    spared: bool = False  # « …, qui n'est pas touché »: the text says it was not hit
 
     @property
     def hand_score(self) -> int:
-        """Headline 3, each incident-sentence mention 2, each other mention 1."""
-        return 3 * self.in_head + 2 * self.incident_mentions + self.other_mentions
+        """Headline 3, its kind in an incident headline 2, each incident-sentence mention 2, each
+        other mention 1 (2 next to an incident sentence)."""
+        kind = self.head_kind and self.head_says_incident
+        return (
+            3 * self.in_head
+            + 2 * kind
+            + 2 * self.incident_mentions
+            + self.other_mentions
+            + self.near_mentions
+        )
 
     @property
     def eligible(self) -> bool:
-        """Named in an incident headline or in an incident sentence."""
-        return self.incident_mentions > 0 or (self.in_head and self.head_says_incident)
+        """Named in an incident headline or in an incident sentence, or next to one when the
+        incident headline names its kind; never one the text says was spared."""
+        kind = self.head_kind and self.head_says_incident
+        return not self.spared and (
+            self.incident_mentions > 0
+            or (self.in_head and self.head_says_incident)
+            or (kind and self.near_mentions > 0)
+        )
 
     def features(self) -> dict[str, float]:
         """What the learned scorer (``victim_scorer.json``) weighs."""
@@ -135,6 +167,8 @@ class Candidate:
             "other_mentions": min(self.other_mentions, 5) / 5,
             "first_sentence": min(first_sentence, 10) / 10,
             "organisation_noun": float(self.span.id_.startswith("org.")),
+            "head_kind": float(self.head_kind and self.head_says_incident),
+            "near_mentions": min(self.near_mentions, 5) / 5,
             "ner_org": float(rule.startswith("victims.ner_org")),
             "ner_loc": float(rule.startswith("victims.ner_loc")),
             "ner_misc": float(rule.startswith("victims.ner_misc")),
@@ -157,6 +191,7 @@ def candidates(doc: Doc, attack_spans: list[Span] = ()) -> list[Candidate]:
     head_says_incident = bool(incident.search(head))
     found: dict[frozenset[str], Candidate] = {}
     places = _place_keys(doc)
+    head_kinds = _kinds_in_sentence(doc, headline_index(doc))
     for span in map(_without_place, doc.spans.get("ie_victim_candidates", [])):
         key = _key(span)
         if not key or key in places or not _is_candidate(span):
@@ -165,12 +200,41 @@ def candidates(doc: Doc, attack_spans: list[Span] = ()) -> list[Candidate]:
         if key not in found:
             if (span._.ie_rule or "").startswith(HEADLINE_ONLY_RULES) and not _in(key, head):
                 continue
-            found[key] = Candidate(span, _in(key, head), head_says_incident)
-        if sentence_index(span) in incident_sentences:
+            in_head = _in(key, head)
+            head_kind = not in_head and bool(_kinds_of(span) & head_kinds)
+            found[key] = Candidate(span, in_head, head_says_incident, head_kind=head_kind)
+        found[key].spared |= _is_spared(span)
+        n = sentence_index(span)
+        if n in incident_sentences:
             found[key].incident_mentions += 1
         else:
             found[key].other_mentions += 1
+            found[key].near_mentions += bool({n - 1, n + 1} & incident_sentences)
     return list(found.values())
+
+
+def _is_spared(span: Span) -> bool:
+    """« le centre hospitalier de X, qui n'est pas touché »: this mention says it was not hit."""
+    spared, window = _cue("salience.spared")
+    right = fold(text_of(span.doc)[span.end_char : span.end_char + (window or 60)])
+    return bool(spared.search(right))
+
+
+def _kinds_of(span: Span) -> set[str]:
+    """The specific organisation kinds a name holds (« Centre hospitalier … des Deux-Rives »: org.sante)."""
+    terms = span.doc.spans.get(SPAN_KEYS["terms"], [])
+    kinds = {span.id_} if span.id_.startswith("org.") else set()
+    kinds |= {
+        t.id_ for t in terms if t.label_ == "organisations" and span.start <= t.start and t.end <= span.end
+    }
+    return kinds - set(load_regex_rules("names").words("generic_kinds"))
+
+
+def _kinds_in_sentence(doc: Doc, n: int) -> set[str]:
+    """The specific organisation kinds named in sentence ``n`` (the headline: « un hôpital »)."""
+    terms = doc.spans.get(SPAN_KEYS["terms"], [])
+    kinds = {t.id_ for t in terms if t.label_ == "organisations" and sentence_index(t) == n}
+    return kinds - set(load_regex_rules("names").words("generic_kinds"))
 
 
 @cache

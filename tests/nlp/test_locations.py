@@ -179,3 +179,18 @@ def test_the_lede_is_read_past_the_page_furniture(run_with_places):
 )
 def test_a_medium_or_an_attacker_is_no_place(run_with_places, text, places):
     assert run_with_places(text, places) == []
+
+
+def test_the_medium_after_nos_confreres_du_is_no_place(run_with_places):
+    text = "La mairie de Lunel a été victime d'une cyberattaque, révèlent nos confrères du Matinal."
+    assert run_with_places(text, ["Matinal"]) == []
+
+
+def test_places_after_de_in_the_salient_victims_sentence(run_with_places):
+    """No role rule named the victim: its own sentence still gives its sites (« les sites de X »)."""
+    text = (
+        "Cyberattaque : une clinique bretonne paralysée\n"
+        "La clinique des Pins, qui gère les sites de Loudéac et de Pontivy, a fermé son accueil. "
+        "Un rançongiciel a chiffré ses serveurs. Des patients de Rennes attendent."
+    )
+    assert run_with_places(text, ["Loudéac", "Pontivy", "Rennes"]) == ["Loudéac", "Pontivy"]

@@ -448,3 +448,13 @@ def test_one_word_acronyms_keep_their_case_without_ruler_patterns(blank_nlp):
     found = {(s.text, s.label_) for s in doc.spans["ie_terms_all"]}
     assert {("ANSSI", "authorities"), ("Cnil", "authorities")} <= found
     assert not any(text == "ans" for text, _ in found)
+
+
+def test_a_list_under_a_heading_that_says_the_data_was_copied(run_blank):
+    doc = run_blank(
+        "Le cabinet comptable Fidalys a subi une intrusion la semaine dernière.\n"
+        "Ce qui a été copié\n"
+        "La liste : nom, date de naissance et adresse postale des clients."
+    )
+    data = {d.id for incident in doc._.ie_incidents for d in incident.data_leaked}
+    assert {"name", "birth_date", "address"} <= data

@@ -215,11 +215,12 @@ class LocationFinder(RuleComponent):
         if inside:
             return True
         left = fold(text_of(doc)[max(0, ent.start_char - PLACE_LEFT_CHARS) : ent.start_char])
-        if doc._.ie_incident_rule != "incident.victim_cue" and not PLACE_LEFT.search(left):
-            return (
-                False  # no role rule read this article: a place is one only where written as one (« à Caen »)
-            )
         n = sentence_index(ent)
+        if doc._.ie_incident_rule != "incident.victim_cue" and not PLACE_LEFT.search(left):
+            # no role rule read this article: a place is one only where written as one (« à Caen »),
+            # or after « de » in the sentence of the salient victim (« X, qui regroupe les sites de Moissac »)
+            town_before = re.compile(self.place_rules.fragments["town_before"] + "$")
+            return n in facts.victim_sentences and bool(town_before.search(left))
         return (
             n <= LEDE_SENTENCES
             or n in facts.lede

@@ -75,6 +75,33 @@ def test_advice_law_and_other_senses_of_piracy_are_no_incident(nlp, text):
     assert not doc._.ie_is_incident
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a follow-up: the headline names the attack, the lead tells what followed (no attack type asserted:
+        # the ransom is refused)
+        "Un mois après la cyberattaque, la communauté de communes du Haut-Quercy refuse de payer\n"
+        "Les guichets rouvrent peu à peu. Aucune rançon ne sera versée, répète le président. "
+        "Les serveurs chiffrés en octobre sont reconstruits un à un.",
+        # a witness's account: « raconte la cyberattaque », then what stopped
+        "« Plus rien ne répondait » : la gérante de la boulangerie Fournival raconte la cyberattaque\n"
+        "Un lundi de novembre, les caisses et l'ordinateur du fournil se sont bloqués d'un coup.",
+        # a transfer fraud told with « délestée de »
+        "Fraude au président : une coopérative de Cognac délestée de 480 000 euros\n"
+        "La coopérative Vignal a viré la somme après un faux courriel de son directeur.",
+        # a brief: no incident word in the headline, a claim by a known group in the lead
+        "Les sites de la ville de Tarbes inaccessibles\n"
+        "Depuis jeudi, le portail de la ville ne répond plus. "
+        "Le groupe NoName057(16) a revendiqué l'attaque sur sa messagerie.",
+        # a live blog: « incident de sécurité informatique » confirmed
+        "EN DIRECT - Les entrepôts du logisticien Transbreiz à l'arrêt : ce que l'on sait\n"
+        "9h05 : la direction confirme un « incident de sécurité informatique ». Les camions restent à quai.",
+    ],
+)
+def test_new_wordings_of_an_incident(nlp, text):
+    assert run(nlp, text)._.ie_is_incident
+
+
 def test_a_product_for_a_class_of_victims_is_no_incident(nlp):
     """« les PME touchées » under a product headline is a class of organisations, not a victim."""
     doc = run(
@@ -167,6 +194,28 @@ def test_salient_victim_of_the_kind_the_headline_names(nlp):
     )
     victims = [v.name for incident in doc._.ie_incidents for v in incident.victims]
     assert victims == ["Centre hospitalier des Trois-Vallons"]
+
+
+def test_an_anaphor_in_the_attack_sentence_counts_for_the_name_before_it(nlp):
+    doc = run(
+        nlp,
+        "Le collège Simone-Veil retrouve son espace numérique\n"
+        "Les cours ont repris normalement mardi au collège Simone-Veil. "
+        "L'établissement avait été visé par un rançongiciel le 3 février.",
+    )
+    victims = [v.name for incident in doc._.ie_incidents for v in incident.victims]
+    assert victims == ["collège Simone-Veil"]
+
+
+def test_the_live_blog_tag_and_the_platform_are_no_victims(nlp):
+    doc = run(
+        nlp,
+        "EN DIRECT - Les entrepôts du logisticien Transbreiz à l'arrêt : ce que l'on sait\n"
+        "9h05 : la direction confirme un « incident de sécurité informatique ». Les camions restent à quai.",
+    )
+    victims = [v.name for incident in doc._.ie_incidents for v in incident.victims]
+    assert "DIRECT" not in " ".join(victims)
+    assert victims == ["logisticien Transbreiz"]
 
 
 def test_record_says_which_rule_decided(nlp):

@@ -43,6 +43,7 @@ def test_victims_by_role(run_blank, text, expected):
         "Le groupe Lockbit a revendiqué l'attaque.",
         "Le lycée Jean-Moulin organise une journée portes ouvertes samedi.",
         "« Tout est chiffré. » Aucun pirate n'est pourtant à l'œuvre à la clinique.",  # a capital by position
+        "Depuis samedi, son compte Instagram a été piraté par un escroc.",  # the platform, not the victim
     ],
 )
 def test_not_victims(run_blank, text):
@@ -584,3 +585,15 @@ def test_dependency_patterns_apply_with_the_parser(nlp_with_parser):
 )
 def test_the_next_sentence_opens_on_the_subjects_belongings(run_blank, text, expected):
     assert victims(run_blank(text, "2024-03-01")) == expected
+
+
+def test_a_capitalised_run_stops_at_a_spaced_dash(blank_nlp):
+    """« EN DIRECT - Panne … »: a dash between spaces separates; « & » inside a name joins."""
+    from incident_extract.nlp.victims import proper_run
+
+    doc = blank_nlp.make_doc("Hier, EN DIRECT - Panne géante chez Marks & Spencer")
+    words = [t.text for t in doc]
+    start = words.index("DIRECT")
+    assert doc[start : proper_run(doc, start)].text == "DIRECT"
+    shop = words.index("Marks")
+    assert doc[shop : proper_run(doc, shop)].text == "Marks & Spencer"

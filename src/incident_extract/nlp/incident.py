@@ -61,19 +61,24 @@ def decide_from_text(doc: Doc, attack_spans: list[Span]) -> str | None:
     cues = cues_by_value("incident_cues")
     incident, event = cues["incident"], cues["event"]
     head = headline(doc)
-    if not attack_spans or cues["not_event_headline"].search(head):
-        return None  # no attack type asserted, or advice, law, product, prevention
+    if cues["not_event_headline"].search(head):
+        return None  # advice, law, product, prevention
     lead = lead_sentences(doc)
     attackers = attacker_sentences(doc)
+    cyber = any(cues["cyber_sense"].search(s) for s in [head, *lead])
+    if not attack_spans and not attackers and not cyber:
+        return None  # no attack type asserted, no attacker, nothing unambiguously cyber
+    hypothetical = load_regex_rules("victim_cues").pattern("incident.hypothetical")
     if (incident.search(head) or headline_index(doc) in attackers) and (
-        event.search(head) or any(event.search(s) and incident.search(s) for s in lead[1:])
+        event.search(head) or any(event.search(s) and not hypothetical.search(s) for s in lead[1:])
     ):
         return "incident.headline"
-    if not attackers.intersection(lead_indices(doc)) and not any(
-        incident.search(s) or cues["cyber_sense"].search(s) for s in [head, *lead]
+    if (
+        not attackers.intersection(lead_indices(doc))
+        and not cyber
+        and not any(map(incident.search, [head, *lead]))
     ):
         return None  # « des voitures volées »: an attack word in another sense, nothing cyber in the lead
-    hypothetical = load_regex_rules("victim_cues").pattern("incident.hypothetical")
     attack_sentences = {sentence_index(span) for span in attack_spans}
     for n, sentence in zip(lead_indices(doc), lead, strict=True):
         said = incident.search(sentence) or n in attack_sentences | attackers  # « un virus dans le système »

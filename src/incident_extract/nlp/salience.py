@@ -192,8 +192,11 @@ def candidates(doc: Doc, attack_spans: list[Span] = ()) -> list[Candidate]:
     found: dict[frozenset[str], Candidate] = {}
     places = _place_keys(doc)
     head_kinds = _kinds_in_sentence(doc, headline_index(doc))
+    mentions: list[tuple[Span, frozenset[str]]] = []  # every mention kept so far, in text order
     for span in map(_without_place, doc.spans.get("ie_victim_candidates", [])):
         key = _key(span)
+        if (span._.ie_rule or "").startswith("victims.anaphor"):
+            _credit_anaphor(span, mentions, found, incident_sentences)
         if not key or key in places or not _is_candidate(span):
             continue
         key = next((k for k in found if key <= k or k <= key), key)
@@ -204,6 +207,7 @@ def candidates(doc: Doc, attack_spans: list[Span] = ()) -> list[Candidate]:
             head_kind = not in_head and bool(_kinds_of(span) & head_kinds)
             found[key] = Candidate(span, in_head, head_says_incident, head_kind=head_kind)
         found[key].spared |= _is_spared(span)
+        mentions.append((span, key))
         n = sentence_index(span)
         if n in incident_sentences:
             found[key].incident_mentions += 1
@@ -213,11 +217,31 @@ def candidates(doc: Doc, attack_spans: list[Span] = ()) -> list[Candidate]:
     return list(found.values())
 
 
+def _credit_anaphor(
+    anaphor: Span, mentions: list[tuple[Span, frozenset[str]]], found: dict, incident_sentences: set[int]
+) -> None:
+    """« Le lycée Jules-Ferry … l'établissement a été attaqué »: an anaphor in an attack sentence
+    counts for the last organisation named before it of its kind (any kind for « l'établissement »)."""
+    if sentence_index(anaphor) not in incident_sentences:
+        return
+    generic = anaphor.id_ in load_regex_rules("names").words("generic_kinds")
+    for span, key in reversed(mentions):
+        kinds = _kinds_of(span)
+        person = (span._.ie_rule or "").startswith("victims.ner_per")
+        if (generic and not person) or anaphor.id_ in kinds:
+            found[key].incident_mentions += 1
+            return
+
+
 def _is_spared(span: Span) -> bool:
-    """« le centre hospitalier de X, qui n'est pas touché »: this mention says it was not hit."""
-    spared, window = _cue("salience.spared")
-    right = fold(text_of(span.doc)[span.end_char : span.end_char + (window or 60)])
-    return bool(spared.search(right))
+    """« le centre hospitalier de X, qui n'est pas touché », « X a détecté une attaque contre un de ses
+    sous-traitants »: this mention says it was not hit, or that another was."""
+    text = text_of(span.doc)
+    for cue_id in ("salience.spared", "salience.reports_on_others"):
+        cue, window = _cue(cue_id)
+        if cue.search(fold(text[span.end_char : span.end_char + (window or 60)])):
+            return True
+    return False
 
 
 def _kinds_of(span: Span) -> set[str]:

@@ -668,6 +668,7 @@ def proper_run(doc: Doc, i: int, rules: VictimRules | None = None) -> int:
         elif (
             token.lower_ in rules.connectors
             and end > i
+            and not (token.text in ("-", "–") and doc[j - 1].whitespace_)  # « EN DIRECT - Panne »: a break
             and j + 1 < len(doc)
             and (_is_name_token(doc[j + 1], rules) or doc[j + 1].lower_ in ("la", "l'", "l’", "le", "les"))
         ):

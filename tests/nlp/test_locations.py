@@ -194,3 +194,13 @@ def test_places_after_de_in_the_salient_victims_sentence(run_with_places):
         "Un rançongiciel a chiffré ses serveurs. Des patients de Rennes attendent."
     )
     assert run_with_places(text, ["Loudéac", "Pontivy", "Rennes"]) == ["Loudéac", "Pontivy"]
+
+
+def test_places_after_de_in_the_lede_when_no_role_rule_fired(run_with_places):
+    text = (
+        "Fuite de données : la caisse Prévoyance Bocage écrit à ses adhérents\n"
+        "Des lettres sont arrivées cette semaine dans les foyers du Calvados. "
+        "Elles détaillent les informations copiées. Une ligne d'écoute est ouverte. "
+        "Le standard est saturé depuis lundi. Des adhérents de Rouen ont appelé la caisse."
+    )
+    assert run_with_places(text, ["Calvados", "Rouen"]) == ["Calvados"]

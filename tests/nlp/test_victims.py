@@ -597,3 +597,22 @@ def test_a_capitalised_run_stops_at_a_spaced_dash(blank_nlp):
     assert doc[start : proper_run(doc, start)].text == "DIRECT"
     shop = words.index("Marks")
     assert doc[shop : proper_run(doc, shop)].text == "Marks & Spencer"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "Dans un courriel, l'université Vallée-Bleue y reconnaît qu'un accès frauduleux à son espace "
+            "numérique a eu lieu dimanche.",
+            ["université Vallée-Bleue"],
+        ),
+        ("La mairie de Quintin confirme qu'une intrusion a visé ses serveurs mardi.", ["mairie de Quintin"]),
+        (
+            "La mairie de Quintin confirme qu'une cyberattaque a visé la clinique Saint-Yves.",
+            ["clinique Saint-Yves"],
+        ),
+    ],
+)
+def test_an_organisation_that_admits_an_attack_on_what_is_its_own(run_blank, text, expected):
+    assert victims(run_blank(text)) == expected

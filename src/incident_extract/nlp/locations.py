@@ -218,9 +218,9 @@ class LocationFinder(RuleComponent):
         n = sentence_index(ent)
         if doc._.ie_incident_rule != "incident.victim_cue" and not PLACE_LEFT.search(left):
             # no role rule read this article: a place is one only where written as one (« à Caen »),
-            # or after « de » in the sentence of the salient victim (« X, qui regroupe les sites de Moissac »)
+            # or after « de » in the lede or the salient victim's sentence (« les sites de Moissac »)
             town_before = re.compile(self.place_rules.fragments["town_before"] + "$")
-            return n in facts.victim_sentences and bool(town_before.search(left))
+            return (n in facts.victim_sentences or n in facts.lede) and bool(town_before.search(left))
         return (
             n <= LEDE_SENTENCES
             or n in facts.lede

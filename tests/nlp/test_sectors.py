@@ -1,5 +1,7 @@
 """Sectors on the blank pipeline: from the victim's noun, the words next to it, or the lead."""
 
+import pytest
+
 
 def sectors(run_blank, text: str) -> list[tuple[str, str]]:
     doc = run_blank(text, "2024-03-01")
@@ -37,3 +39,23 @@ def test_a_sector_word_after_the_victim_counts_only_while_the_attack_is_told(run
         "La société Vernier a été victime d'une cyberattaque. Les sites ferment le dimanche, hors logistique.",
     )
     assert not [rule for _, rule in untold if rule.startswith("sectors.sectors.")]
+
+
+def test_the_words_of_an_organisations_noun_are_not_sector_words(run_blank):
+    """« Chambre de commerce et d'industrie » is a public body, not retail and industry."""
+    found = sectors(
+        run_blank,
+        "La Chambre de commerce et d'industrie de Vendelle a été piratée lundi.",
+    )
+    assert [label for label, _ in found] == ["public_administration"]
+
+
+@pytest.mark.parametrize(
+    ("text", "sector"),
+    [
+        ("La Régie des transports de l'agglomération de Brivelle a été piratée.", "transport"),
+        ("La Caisse de prévoyance des enseignants a été victime d'un rançongiciel.", "insurance"),
+    ],
+)
+def test_a_specific_organisation_noun_tells_the_trade(run_blank, text, sector):
+    assert [label for label, _ in sectors(run_blank, text)][:1] == [sector]

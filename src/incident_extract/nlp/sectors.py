@@ -79,6 +79,8 @@ class SectorFinder(RuleComponent):
                 own.add(sentence_index(span))
                 next_ones.add(sentence_index(span) + 1)
         for span in longest_terms(doc).get("sectors", []):
+            if any(t.start <= span.start and span.end <= t.end for t in kinds):
+                continue  # « Chambre de commerce et d'industrie »: words of an organisation's noun
             n = sentence_index(span)
             # the victim's sentence, or the next one when it still speaks of the attack
             near = n in own or (n in next_ones and self.incident.search(fold(sentence_text(span))))

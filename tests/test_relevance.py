@@ -161,6 +161,7 @@ def test_no_dev_incident_is_dropped(capsys):
         "Un rançongiciel a bloqué l'activité du transporteur.",
         "Des escrocs ont vidé les comptes de retraités après un faux SMS de leur banque.",
         "Les pirates réclament une rançon pour ne pas publier les fichiers volés sur leur messagerie.",
+        "Les internautes tombaient sur une page de slogans : le site du camping des Pins a été défiguré.",
     ],
 )
 def test_full_text_keeps_incidents(text):

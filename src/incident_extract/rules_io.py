@@ -66,6 +66,7 @@ ALLOWED_VALUES: dict[str, set[str] | None] = {
         "statistics_lede",
         "event",
         "not_event_headline",
+        "attack_word",
         "other_sense",
         "cyber_sense",
     },

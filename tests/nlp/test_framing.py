@@ -152,3 +152,27 @@ def test_a_byline_with_its_date_and_the_share_buttons_are_furniture(run_blank):
     )
     lead = lead_sentences(doc, 2)
     assert lead[1].startswith("les automates du laboratoire")
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Jeudi 13 novembre 2025 - 07:10",
+        "mercredi 9 avril 2025, 18h20",
+        "Le Courrier d'Auvergne · 5 juin 2025 · 3 min de lecture",
+        "Suivez-nous sur Facebook et Instagram",
+        "Temps de lecture : 4 min",
+        "Écouter l'article",
+        "Coup de cœur de la rédaction ★★★★☆",
+    ],
+)
+def test_more_lines_of_the_page_are_furniture(line):
+    from incident_extract.nlp.framing import is_furniture
+
+    assert is_furniture(line)
+
+
+def test_a_dated_sentence_is_not_furniture():
+    from incident_extract.nlp.framing import is_furniture
+
+    assert not is_furniture("Le 3 mars 2025, la mairie de Lunel a été piratée.")

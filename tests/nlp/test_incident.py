@@ -102,6 +102,61 @@ def test_new_wordings_of_an_incident(nlp, text):
     assert run(nlp, text)._.ie_is_incident
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a trapped e-mail paralysed the care home: « courriel piégé » is an incident word
+        "Huit jours sans ordinateurs : la directrice de la résidence Les Glycines raconte\n"
+        "Le 4 mai, un courriel piégé ouvert au secrétariat a paralysé l'informatique de la résidence.",
+        # a wave of sextortion e-mails; the singular « hacktiviste »
+        "Courriels de sextorsion : une vague vise les habitants de Liège\n"
+        "Des centaines de messages réclament 500 euros en bitcoins.",
+        "Les sites de trois mairies du Jura saturés : un collectif hacktiviste revendique\n"
+        "Les portails sont restés hors ligne toute la matinée.",
+        # « attaque » alone in a headline that says what happened, a ransomware named further down
+        "Caisses, badges, messagerie : la coopérative Vallerand paralysée, la direction confirme une attaque\n"
+        "Depuis lundi, les magasins de la coopérative fonctionnent au ralenti. "
+        "Les serveurs ont été chiffrés par un rançongiciel.",
+        # the attack is told in the fourth paragraph, dated, after a story on the harvest
+        "Au domaine Castelnau, une récolte précoce et une rentrée difficile\n"
+        "Les vendanges ont commencé dès le 20 août. Le chef de culture se réjouit de la qualité des raisins. "
+        "La chaleur a pourtant fait souffrir les vieilles vignes. "
+        "Le 9 septembre, un logiciel malveillant a bloqué tous les ordinateurs du domaine et réclamé une rançon.",
+        # a live blog whose headline comes after five lines of the page
+        "L'Écho du Cher > Bourges > Économie\n"
+        "EN DIRECT | Mis à jour à 16h10\n"
+        "Par la rédaction\n"
+        "Suivez notre direct · Activer les alertes\n"
+        "DIRECT.\n"
+        "Les chaînes de l'usine Fonderel à l'arrêt après une cyberattaque\n"
+        "Depuis la nuit de dimanche, aucune pièce ne sort de l'usine.",
+    ],
+)
+def test_more_wordings_of_an_incident(nlp, text):
+    assert run(nlp, text)._.ie_is_incident
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # an expert's interview: a question in the lead asserts nothing
+        "Paul Verdier : « Une petite entreprise sur deux ne survivrait pas à une cyberattaque »\n"
+        "Consultant à Tours, Paul Verdier conseille des artisans. Il prône des gestes simples. "
+        "Les artisans sont-ils vraiment visés ?",
+        # a students' contest, « pour de faux »
+        "Lorient : une nuit à « pirater » des serveurs, pour de faux\n"
+        "Quatre-vingts étudiants ont concouru ce week-end à un capture the flag. "
+        "Les équipes devaient s'introduire dans des serveurs piégés.",
+        # a book review: the attacked hospital is a novel's
+        "Livres : un thriller au cœur d'une cyberattaque\n"
+        "Dans son roman, l'autrice imagine un hôpital pris en otage par des pirates. "
+        "Le groupe a été attaqué un soir d'hiver, raconte le récit.",
+    ],
+)
+def test_interviews_contests_and_fiction_are_no_incident(nlp, text):
+    assert not run(nlp, text)._.ie_is_incident
+
+
 def test_a_product_for_a_class_of_victims_is_no_incident(nlp):
     """« les PME touchées » under a product headline is a class of organisations, not a victim."""
     doc = run(

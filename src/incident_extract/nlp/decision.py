@@ -63,7 +63,9 @@ class IncidentDecision(RuleComponent):
         sentences = all_sentences(doc)
         advice_headline = bool(cues_by_value("incident_cues")["not_event_headline"].search(headline(doc)))
         for span in active(doc.spans.get(SPAN_KEYS["victims"], [])):
-            if advice_headline and is_bare_kind(span):
+            if advice_headline and (
+                is_bare_kind(span) or (span._.ie_rule or "").startswith("victims.anaphor")
+            ):
                 continue  # « lance une sauvegarde pour les PME » … « les PME étant touchées »: a class
             if "headline_slug" in (span._.ie_rule or "") and self.incident.search(fold(text_of(doc))):
                 return True  # the headline says what happened to it; the body confirms an attack

@@ -48,7 +48,7 @@ def is_content(sentence: str) -> bool:
     return len(SLUG_WORD.findall(sentence)) >= HEADLINE_WORDS and not is_furniture(sentence)
 
 
-def headline_index(doc: Doc, within: int = 5) -> int:
+def headline_index(doc: Doc, within: int = 8) -> int:
     """Index of the headline sentence: the first content sentence of the first ``within``
     (crawled texts often open on a breadcrumb or a site name)."""
     text = text_of(doc)

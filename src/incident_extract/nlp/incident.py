@@ -21,7 +21,9 @@ from __future__ import annotations
 
 from spacy.tokens import Doc, Span
 
+from ..rules_io import fold
 from .cues import cues_by_value
+from .extensions import SPAN_KEYS
 from .framing import (
     framed_as_exercise,
     framed_as_old_trial,
@@ -32,7 +34,7 @@ from .framing import (
     lead_sentences,
 )
 from .regex_rules import load_regex_rules
-from .sentences import sentence_index
+from .sentences import all_sentences, sentence_index, text_of
 from .terms import longest_terms
 
 
@@ -69,21 +71,55 @@ def decide_from_text(doc: Doc, attack_spans: list[Span]) -> str | None:
     if not attack_spans and not attackers and not cyber:
         return None  # no attack type asserted, no attacker, nothing unambiguously cyber
     hypothetical = load_regex_rules("victim_cues").pattern("incident.hypothetical")
-    if (incident.search(head) or headline_index(doc) in attackers) and (
-        event.search(head) or any(event.search(s) and not hypothetical.search(s) for s in lead[1:])
-    ):
+    named = incident.search(head) or headline_index(doc) in attackers
+    if named and (event.search(head) or any(_asserts(event, hypothetical, s) for s in lead[1:])):
         return "incident.headline"
+    if attack_spans and cues["attack_word"].search(head) and event.search(head):
+        return "incident.headline"  # « le réseau X paralysé, l'exploitant confirme une attaque »
     if (
         not attackers.intersection(lead_indices(doc))
         and not cyber
         and not any(map(incident.search, [head, *lead]))
     ):
-        return None  # « des voitures volées »: an attack word in another sense, nothing cyber in the lead
+        # « des voitures volées »: an attack word in another sense, nothing cyber in the lead; only a
+        # dated attack further down can still tell the incident
+        return body_rule(doc, attack_spans, attackers)
     attack_sentences = {sentence_index(span) for span in attack_spans}
     for n, sentence in zip(lead_indices(doc), lead, strict=True):
         said = incident.search(sentence) or n in attack_sentences | attackers  # « un virus dans le système »
         if said and event.search(sentence) and not hypothetical.search(sentence):
             return "incident.lead"
+    return body_rule(doc, attack_spans, attackers)
+
+
+def _asserts(event, hypothetical, sentence: str) -> bool:
+    """An event told as a fact: not hypothetical, not a question (« Les PME sont-elles visées ? »)."""
+    return (
+        bool(event.search(sentence))
+        and not hypothetical.search(sentence)
+        and not sentence.rstrip().endswith("?")
+    )
+
+
+BODY_SENTENCES = 12
+"""How far into the article the body rule reads: the incident may be told after some context."""
+
+
+def body_rule(doc: Doc, attack_spans: list[Span], attackers: set[int]) -> str | None:
+    """Rule 5: « Des vendanges compliquées au château X » and, a few paragraphs down, « Le 12
+    septembre, un logiciel malveillant a bloqué les ordinateurs »: a dated sentence of the body with
+    an asserted attack type (or a known attacker) and an event cue, not hypothetical, says the attack
+    happened (statistics and advice tell no date)."""
+    cues = cues_by_value("incident_cues")
+    hypothetical = load_regex_rules("victim_cues").pattern("incident.hypothetical")
+    body = lead_indices(doc, BODY_SENTENCES)
+    said = {sentence_index(span) for span in attack_spans} | attackers
+    dated = {sentence_index(span) for span in doc.spans.get(SPAN_KEYS["dates"], [])}
+    text, sentences = text_of(doc), all_sentences(doc)
+    for n in body:
+        sentence = fold(text[slice(*sentences[n])])
+        if n in said & dated and cues["event"].search(sentence) and not hypothetical.search(sentence):
+            return "incident.body"
     return None
 
 

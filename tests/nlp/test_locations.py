@@ -204,3 +204,26 @@ def test_places_after_de_in_the_lede_when_no_role_rule_fired(run_with_places):
         "Le standard est saturé depuis lundi. Des adhérents de Rouen ont appelé la caisse."
     )
     assert run_with_places(text, ["Calvados", "Rouen"]) == ["Calvados"]
+
+
+def test_a_dateline_opening_the_lede_is_a_place(run_with_places):
+    text = (
+        "Haguenau : plus un seul écran allumé à la médiathèque\n"
+        "Depuis lundi, les bibliothécaires prêtent les livres à la main. "
+        "Un rançongiciel a chiffré les serveurs dans la nuit de dimanche."
+    )
+    assert run_with_places(text, ["Haguenau"]) == ["Haguenau"]
+
+
+def test_a_place_after_d_apostrophe_in_the_lede(run_with_places):
+    text = (
+        "Cyberattaque : plus aucune borne ne fonctionne\n"
+        "Depuis mardi, les voyageurs de la métropole d'Orléans ne peuvent plus acheter de titres. "
+        "Un rançongiciel a chiffré les serveurs de billetterie. Plus loin, des usagers de Tours témoignent."
+    )
+    assert "Orléans" in run_with_places(text, ["Orléans", "Tours"])
+
+
+def test_a_breadcrumb_the_model_took_for_a_place_is_none(run_with_places):
+    text = "Accueil > Santé\nLa clinique des Pins de Vannes a été victime d'une cyberattaque."
+    assert run_with_places(text, ["Accueil > Santé", "Vannes"]) == ["Vannes"]

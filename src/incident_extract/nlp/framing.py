@@ -85,8 +85,13 @@ def framed_as_exercise(doc: Doc) -> bool:
 def is_furniture(sentence: str) -> bool:
     """A byline, a date, a breadcrumb: a line of the page, not of the article."""
     sentence = sentence.strip()
-    furniture = load_regex_rules("names").pattern("page.furniture")
-    return len(SLUG_WORD.findall(sentence)) < 2 or bool(furniture.search(sentence))
+    return len(SLUG_WORD.findall(sentence)) < 2 or looks_like_furniture(sentence)
+
+
+def looks_like_furniture(text: str) -> bool:
+    """The furniture cue alone (``names.yaml`` ``page.furniture``), for a name as well as a line:
+    « Accueil > Santé » is no place, « Suivez notre direct · … » no victim."""
+    return bool(load_regex_rules("names").pattern("page.furniture").search(text.strip()))
 
 
 def lead_indices(doc: Doc, count: int = 4) -> list[int]:

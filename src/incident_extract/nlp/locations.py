@@ -21,12 +21,12 @@ from spacy.tokens import Doc, Span
 from ..rules_io import fold
 from .cues import cues_by_value
 from .extensions import SPAN_KEYS, guarded
-from .framing import lead_indices
+from .framing import lead_indices, looks_like_furniture
 from .names import is_salient, name_tokens
 from .regex_rules import load_regex_rules
 from .rule_component import RuleComponent
 from .salience import PLACE_LEFT
-from .sentences import sentence_index, sentence_text, text_of
+from .sentences import all_sentences, sentence_index, sentence_text, text_of
 from .terms import IMPACT_FIELDS
 
 BLOCKING_FIELDS = ("organisations", "threat_actors", "authorities", "responders", "attack_types")
@@ -216,6 +216,8 @@ class LocationFinder(RuleComponent):
             return True
         left = fold(text_of(doc)[max(0, ent.start_char - PLACE_LEFT_CHARS) : ent.start_char])
         n = sentence_index(ent)
+        if n in facts.lede and self.is_dateline(ent):
+            return True  # « Haguenau : … », « RENNES (AFP) - … »: the place the story is told from
         if doc._.ie_incident_rule != "incident.victim_cue" and not PLACE_LEFT.search(left):
             # no role rule read this article: a place is one only where written as one (« à Caen »),
             # or after « de » in the lede or the salient victim's sentence (« les sites de Moissac »)
@@ -228,6 +230,15 @@ class LocationFinder(RuleComponent):
             or n in facts.impact_sentences
             or bool(self.incident.search(fold(sentence_text(ent))))
         )
+
+    def is_dateline(self, ent: Span) -> bool:
+        """The place opening its sentence, then a colon, a dash or the agency in parentheses."""
+        text = text_of(ent.doc)
+        start = all_sentences(ent.doc)[sentence_index(ent)][0]
+        if text[start : ent.start_char].strip():
+            return False
+        after = text[ent.end_char : ent.end_char + 40]
+        return bool(self.place_rules.pattern("dateline_after").match(after))
 
     def town_after_de(
         self, ent: Span, words: frozenset[str] | None = None, include_first: bool = False
@@ -244,8 +255,8 @@ class LocationFinder(RuleComponent):
     def looks_like_place(self, ent: Span) -> bool:
         """Reject the model's frequent LOC mistakes: common nouns, acronyms, lowercase words."""
         text = ent.text.strip()
-        if len(text) < 2 or not text[:1].isupper():
-            return False
+        if len(text) < 2 or not text[:1].isupper() or looks_like_furniture(text):
+            return False  # « Accueil > Santé »: a breadcrumb, not a place
         letters = [c for c in text if c.isalpha()]
         if all(c.isupper() for c in letters):
             return False  # HPL, TPC, AP-HM: organisations' acronyms; ABONNER: a page's button

@@ -24,9 +24,9 @@ from spacy.tokens import Doc, Span
 from ..rules_io import fold
 from .cues import cues_by_value
 from .extensions import SPAN_KEYS
-from .framing import headline, headline_index
+from .framing import headline, headline_index, looks_like_furniture
 from .regex_rules import load_regex_rules
-from .sentences import all_sentences, sentence_index, text_of
+from .sentences import all_sentences, sentence_index, sentence_text, text_of
 
 HEADLINE_ONLY_RULES = ("victims.ner_per",)
 MIN_SCORE = 3
@@ -72,8 +72,12 @@ def _is_candidate(span: Span) -> bool:
     """Not an anaphor, not the medium, and not a place (« à Marigny », « en Vendée »): the model
     tags many organisations as places (« le Grand Palais »), so a place is told by its preposition."""
     rule = span._.ie_rule or ""
-    if rule.startswith("victims.anaphor") or _is_description(span):
-        return False
+    if (
+        rule.startswith("victims.anaphor")
+        or _is_description(span)
+        or looks_like_furniture(sentence_text(span))
+    ):
+        return False  # « Suivez notre direct · Activer les notifications »: a line of the page
     medium, window = _cue("salience.medium")
     left = fold(text_of(span.doc)[max(0, span.start_char - window) : span.start_char])
     return not medium.search(left)

@@ -350,3 +350,9 @@ def test_a_date_opening_a_line_is_never_a_victim(blank_nlp):
     drop_dates_taken_for_names(doc)
     assert [s.text for s in doc.spans["ie_victims"]] == ["Vernelle"]
     assert [s.text for s in doc.spans["ie_victim_candidates"]] == ["Vernelle"]
+
+
+def test_the_town_and_agency_of_a_dispatch_are_no_victim(nlp):
+    doc = run(nlp, "MONTREUX (ATS) - La Clinique des Alpes a été frappée par un rançongiciel dans la nuit.")
+    victims = [v.name for incident in doc._.ie_incidents for v in incident.victims]
+    assert victims == ["Clinique des Alpes"]

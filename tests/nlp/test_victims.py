@@ -616,3 +616,12 @@ def test_a_capitalised_run_stops_at_a_spaced_dash(blank_nlp):
 )
 def test_an_organisation_that_admits_an_attack_on_what_is_its_own(run_blank, text, expected):
     assert victims(run_blank(text)) == expected
+
+
+def test_a_place_in_apposition_to_a_listed_victim_is_no_victim(run_blank):
+    doc = run_blank(
+        "Une vague de rançongiciels a touché plusieurs entreprises. Parmi les victimes figurent la "
+        "Fiduciaire Kremer, à Luxembourg, et les Transports Weis."
+    )
+    assert "Luxembourg" not in victims(doc)
+    assert "Fiduciaire Kremer" in " ".join(victims(doc))

@@ -27,7 +27,7 @@ from spacy.tokens import Doc, Span, Token
 from ..rules_io import DEFAULT_RULES, fold, load_dependency_rules, load_vocabulary
 from .cues import cue_regex
 from .extensions import SPAN_KEYS, guarded
-from .framing import url_slug
+from .framing import looks_like_furniture, url_slug
 from .regex_rules import load_regex_rules
 from .rule_component import RuleComponent
 from .sentences import all_sentences, sentence_index, sentence_of, sentence_starts, starts_sentence, text_of
@@ -77,6 +77,8 @@ class VictimRules:
         self.slug_not_victim = self.cues.pattern("slug.not_victim")
         self.institutional_adjective = self.cues.pattern("name.institutional_adjective")
         self.demonym = self.cues.pattern("name.demonym")
+        self.dateline = self.cues.pattern("name.dateline")
+        self.place_apposition = self.cues.pattern("list.place_apposition")
         self.participle = self.cues.pattern("name.participle")
         self.headline_place = self.cues.pattern("headline.place")
         self.articles = stop.words("articles")
@@ -254,6 +256,8 @@ class VictimFinder(RuleComponent):
             for span in listed:
                 if (span.start, span.end) in taken or not _good_name(span, rules):
                     continue
+                if rules.place_apposition.search(text[max(0, span.start_char - 8) : span.start_char]):
+                    continue  # « la Fiduciaire X, à Luxembourg, dont… »: where the item is
                 span._.ie_rule = f"{span._.ie_rule}+list"
                 victims.append(span)
                 taken.add((span.start, span.end))
@@ -341,8 +345,14 @@ class VictimFinder(RuleComponent):
             if never.isdisjoint(range(s.start, s.end))
             and not not_alone.issuperset(range(s.start, s.end))
             and fold(s.text) not in actors
+            and not looks_like_furniture(s.text)  # « Suivez notre direct · Activer les notifications »
+            and not self.is_dateline(s)
         ]
         return _longest_first(spans)
+
+    def is_dateline(self, span: Span) -> bool:
+        """« GENÈVE (ATS) - La clinique… »: the town and agency of a dispatch, never a victim."""
+        return bool(self.lexicon.dateline.match(text_of(span.doc)[span.end_char : span.end_char + 30]))
 
     def _kind_candidates(self, doc: Doc, found: dict[tuple[int, int], Span]) -> None:
         """« la mairie de Chaville », an unnamed mairie of the headline town, an anaphor (« l'éditeur »)."""

@@ -62,6 +62,19 @@ def ids(doc, label, status=None):
             "attack_types",
             {"fraud"},
         ),
+        (
+            "La cyberattaque a chiffré le logiciel de planification des blocs opératoires.",
+            "systems",
+            {"business_software"},
+        ),
+        ("Après le piratage, l'espace locataire a été fermé par précaution.", "systems", {"online_platform"}),
+        (
+            "Des pirates ont pris la main sur la télégestion des réservoirs.",
+            "systems",
+            {"industrial"},
+        ),
+        ("Un courriel piégé a été ouvert par une secrétaire de la mairie.", "attack_types", {"phishing"}),
+        ("Une vague de sextorsion par courriel vise les lycéens de Brive.", "attack_types", {"fraud"}),
     ],
 )
 def test_vocabulary_ids(run_blank, text, label, expected):

@@ -12,7 +12,11 @@ decision reads the article as a whole, in this order:
    (an ``event`` cue of ``rules/incident_cues.yaml``), with an attack type the article asserts:
    ``incident.headline``; a headline of advice, law, product or prevention needs rule 2;
 4. a lead sentence with an incident word or an asserted attack type and an event cue, not
-   hypothetical (cue ``incident.hypothetical`` of ``rules/victim_cues.yaml``): ``incident.lead``.
+   hypothetical (cue ``incident.hypothetical`` of ``rules/victim_cues.yaml``): ``incident.lead``;
+5. a dated sentence of the body with an asserted attack type and an event cue: ``incident.body``.
+
+A known attacker group counts as an incident word, and « attaque » alone does in a headline that
+says what happened when the article asserts an attack type.
 
 The victim is then found by its role, or by salience (:mod:`.salience`) when no role rule fired.
 """

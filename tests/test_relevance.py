@@ -162,6 +162,10 @@ def test_no_dev_incident_is_dropped(capsys):
         "Des escrocs ont vidé les comptes de retraités après un faux SMS de leur banque.",
         "Les pirates réclament une rançon pour ne pas publier les fichiers volés sur leur messagerie.",
         "Les internautes tombaient sur une page de slogans : le site du camping des Pins a été défiguré.",
+        # an account of a social network is digital context for « piraté »
+        "Le compte Instagram du club de volley de Brive a été piraté : de faux billets y étaient vendus.",
+        # a skimmer on a payment page is told without any other incident word
+        "Un code malveillant glissé dans la page de paiement de la boutique relevait les cartes des clients.",
     ],
 )
 def test_full_text_keeps_incidents(text):

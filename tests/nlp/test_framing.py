@@ -164,6 +164,12 @@ def test_a_byline_with_its_date_and_the_share_buttons_are_furniture(run_blank):
         "Temps de lecture : 4 min",
         "Écouter l'article",
         "Coup de cœur de la rédaction ★★★★☆",
+        "Cet article vous est offert. Pour lire nos enquêtes, abonnez-vous.",
+        "Illustration : Getty Images",
+        "Essai gratuit de 30 jours, sans engagement.",
+        "À lire également : la piscine municipale rouvre ses portes",
+        "Propos recueillis par Hugo Lenoir",
+        "Le Journal du Limousin — Rubrique Corrèze",
     ],
 )
 def test_more_lines_of_the_page_are_furniture(line):
@@ -176,3 +182,4 @@ def test_a_dated_sentence_is_not_furniture():
     from incident_extract.nlp.framing import is_furniture
 
     assert not is_furniture("Le 3 mars 2025, la mairie de Lunel a été piratée.")
+    assert not is_furniture("La rubrique des sports du journal a été piratée dimanche soir.")

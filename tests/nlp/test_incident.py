@@ -157,6 +157,60 @@ def test_interviews_contests_and_fiction_are_no_incident(nlp, text):
     assert not run(nlp, text)._.ie_is_incident
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        # the fraud is named by its impostor (« un faux dirigeant »); « piégée par » says it happened
+        "Aurillac : la mutuelle des artisans piégée par un faux dirigeant\n"
+        "La trésorière a ordonné deux virements demandés par un courriel signé du président.",
+        # a person « perd » money to a fake banker
+        "À 81 ans, Marcel perd 12 000 euros face à un faux banquier\n"
+        "Le retraité de Tulle croyait parler à sa conseillère. Son épargne est partie en une soirée.",
+        # an exposure: records « en libre accès », then « consultables par n'importe qui »
+        "Des bulletins scolaires en libre accès sur Internet : comment est-ce arrivé ?\n"
+        "Pendant deux mois, les notes de 3 000 collégiens de Vichy étaient consultables par n'importe qui. "
+        "Une enseignante a prévenu le rectorat.",
+        # « expose les » in a headline that names a misconfigured server
+        "Un serveur mal configuré expose les ordonnances de 5 000 clients d'une pharmacie de Roanne\n"
+        "La pharmacie a coupé l'accès mardi soir.",
+        # an infostealer; the lead says where the files went
+        "Un infostealer livre les dossiers d'une agence immobilière de Nevers\n"
+        "Un logiciel gratuit, un mot de passe gardé par le navigateur, et les baux de 600 locataires "
+        "se retrouvent entre de mauvaises mains.",
+        # a quote headline with stolen credentials; the interviewer's line is page furniture
+        "Propos recueillis par Lina Morel\n"
+        "Marc Olier, expert-comptable : « Des identifiants volés ont ouvert notre messagerie aux escrocs »\n"
+        "Installé à Moulins, Marc Olier a découvert en juin qu'un inconnu lisait ses courriels.",
+    ],
+)
+def test_impostors_exposures_and_stolen_credentials_are_incidents(nlp, text):
+    assert run(nlp, text)._.ie_is_incident
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a barometer under page lines (« Cet article vous est offert », a picture credit)
+        "Cybermétrie : hôpitaux et mairies, cibles privilégiées des rançongiciels\n"
+        "Cet article vous est offert.\n"
+        "Illustration : Adobe Stock\n"
+        "L'éditeur Cybermétrie publie son baromètre annuel de la menace. "
+        "Le nombre d'organisations revendiquées par les groupes a crû de 20 % en un an.",
+        # a sentence at a trial over scams of earlier years
+        "Tulle : quatre ans de prison pour un escroc au faux conseiller bancaire\n"
+        "Le tribunal correctionnel de Tulle a jugé mardi un homme pour des escroqueries commises en 2021 et 2022. "
+        "Une trentaine de retraités avaient été escroqués.",
+        # a trend cited by an MP: the public services of the sentence are a class, not a victim
+        "Cloud : le député Paul Armand veut imposer des hébergeurs qualifiés aux mairies\n"
+        "Le député dépose un texte en ce sens. Selon lui, la multiplication des cyberattaques contre "
+        "les services publics ces dernières années montre la fragilité des systèmes.",
+    ],
+    ids=["barometer", "old-trial", "trend"],
+)
+def test_barometers_sentences_and_trends_are_no_incident(nlp, text):
+    assert not run(nlp, text)._.ie_is_incident
+
+
 def test_a_product_for_a_class_of_victims_is_no_incident(nlp):
     """« les PME touchées » under a product headline is a class of organisations, not a victim."""
     doc = run(

@@ -17,6 +17,7 @@ from .extensions import SPAN_KEYS, guarded
 from .framing import headline
 from .incident import decide_from_text, framed_as_no_incident
 from .names import distinct_victims
+from .regex_rules import load_regex_rules
 from .rule_component import RuleComponent
 from .salience import salient_victim
 from .sentences import all_sentences, paragraph_of, sentence_index, text_of
@@ -29,13 +30,14 @@ ACTIVE_STATUSES = ("confirmed", "possible", "claimed")
 class IncidentDecision(RuleComponent):
     """Sets ``doc._.ie_incident_rule`` and, for an incident without a named victim, the salient one."""
 
-    rule_files = ("incident_cues", "assertion", "names", "stoplists")
+    rule_files = ("incident_cues", "assertion", "names", "stoplists", "victim_cues")
 
     factory_name = "incident_extract_incident"
 
     def load_rules(self, rules: str) -> None:
         self.incident = cues_by_value("incident_cues", rules)["incident"]
         self.exercise = cues_by_value("assertion", rules)["exercise"]
+        self.trend = load_regex_rules("victim_cues", rules).pattern("incident.trend")
 
     @guarded
     def __call__(self, doc: Doc) -> Doc:
@@ -77,6 +79,8 @@ class IncidentDecision(RuleComponent):
             if span._.ie_kind == "group":
                 scopes.append(paragraph_of(doc, span.start_char))
             for sentence in map(fold, scopes):
+                if self.trend.search(sentence):
+                    continue  # « la multiplication des cyberattaques contre les hôpitaux ces dernières années »
                 if self.incident.search(sentence) and not self.exercise.search(sentence):
                     return True
         return False

@@ -227,3 +227,31 @@ def test_a_place_after_d_apostrophe_in_the_lede(run_with_places):
 def test_a_breadcrumb_the_model_took_for_a_place_is_none(run_with_places):
     text = "Accueil > Santé\nLa clinique des Pins de Vannes a été victime d'une cyberattaque."
     assert run_with_places(text, ["Accueil > Santé", "Vannes"]) == ["Vannes"]
+
+
+def test_a_place_in_a_later_sentence_naming_the_victim_again(run_with_places):
+    """« Le groupe X, qui exploite trois hôtels à Menton » several sentences down is the victim's place."""
+    text = (
+        "Cyberattaque : les hôtels Azuréa privés de réservations\n"
+        "Les hôtels Azuréa ne prennent plus de réservations depuis lundi. "
+        "Un rançongiciel a chiffré les serveurs. Le directeur reste discret. "
+        "Le groupe Azuréa, qui exploite quatre hôtels à Menton, a porté plainte. "
+        "Des clients de Lyon s'inquiètent."
+    )
+    assert run_with_places(text, ["Menton", "Lyon"]) == ["Menton"]
+
+
+def test_places_listed_with_a_kept_place_are_kept_too(run_with_places):
+    """« à Menton, Èze et Antibes », « dans le Var et les Alpes-Maritimes »: a list shares its context."""
+    text = (
+        "Cyberattaque : les hôtels Azuréa privés de réservations\n"
+        "Les hôtels Azuréa ne prennent plus de réservations depuis lundi. "
+        "Un rançongiciel a chiffré les serveurs. Le directeur reste discret. "
+        "Le groupe Azuréa, qui exploite des hôtels à Menton, Èze et Antibes, a porté plainte. "
+        "Des clients de Lyon et de Dijon s'inquiètent."
+    )
+    assert run_with_places(text, ["Menton", "Èze", "Antibes", "Lyon", "Dijon"]) == [
+        "Menton",
+        "Èze",
+        "Antibes",
+    ]

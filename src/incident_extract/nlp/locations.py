@@ -3,9 +3,11 @@
 The trained model's LOC entities, filtered: kept when inside a victim's name after « de »
 (« mairie de Chaville ») or in a sentence about a victim or the incident; dropped when they
 overlap an organisation, authority or attacker term, or look like a common noun or an acronym
-the model mislabelled. Each place found is a span of ``doc.spans["ie_locations"]`` covering the
-name as the record writes it, its ``id_`` the rule that kept it (``locations.victim_name`` or
-``locations.ner_loc``). The word lists and regexes are rule data: ``rules/locations.yaml``.
+the model mislabelled. A sentence that names a victim again gives the places written as such
+(« à Menton »), and a place listed after a kept one (« à Menton, Èze et Antibes ») is kept with it.
+Each place found is a span of ``doc.spans["ie_locations"]`` covering the name as the record writes
+it, its ``id_`` the rule that kept it (``locations.victim_name``, ``locations.ner_loc`` or
+``locations.listed``). The word lists and regexes are rule data: ``rules/locations.yaml``.
 
 It runs after the incident decision: an article that reports no incident needs no places, and
 where no role rule found the victim a place counts only where written as one (« à Caen »).
@@ -14,6 +16,7 @@ where no role rule found the victim a place counts only where written as one («
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Span
@@ -51,6 +54,8 @@ class ArticleFacts:
     impact_sentences: set[int] = field(default_factory=set)
     seen: set[str] = field(default_factory=set)  # folded names already kept
     lede: set[int] = field(default_factory=set)  # the headline and first sentences past the page's furniture
+    mention_sentences: set[int] = field(default_factory=set)  # the other sentences naming a victim
+    last_place_end: int = -1  # where the last place kept ends (characters): the next may be listed with it
 
     @classmethod
     def of(cls, doc: Doc) -> ArticleFacts:
@@ -67,6 +72,7 @@ class ArticleFacts:
             if "ner_loc" not in (v._.ie_rule or "") or is_salient(v)
         ]
         text = text_of(doc)
+        facts.mention_sentences = mention_sentences(doc, facts.victim_names) - facts.victim_sentences
         for span in doc.spans.get(SPAN_KEYS["all_terms"], []):
             if span.label_ == "organisations":
                 if text[span.end_char : span.end_char + 1] == "-":
@@ -109,6 +115,7 @@ class LocationFinder(RuleComponent):
                 place = self.place_of(ent, facts)
                 if place is not None:
                     facts.seen.add(fold(place.text))
+                    facts.last_place_end = place.end_char
                     places.append(place)
         doc.spans[SPAN_KEYS["locations"]] = places
         return doc
@@ -192,6 +199,8 @@ class LocationFinder(RuleComponent):
             ent = name = town
         if not inside and self.victim_named_so(fold(name.text), facts):
             return None
+        if self.listed_with_last_place(name, facts):
+            return Span(doc, name.start, name.end, label="LOC", span_id="locations.listed")
         if not self.about_the_incident(ent, fold(name.text), bool(inside), facts):
             return None
         rule = "locations.victim_name" if inside else "locations.ner_loc"
@@ -218,6 +227,8 @@ class LocationFinder(RuleComponent):
         n = sentence_index(ent)
         if n in facts.lede and self.is_dateline(ent):
             return True  # « Haguenau : … », « RENNES (AFP) - … »: the place the story is told from
+        if n in facts.mention_sentences and PLACE_LEFT.search(left):
+            return True  # « Le groupe Hôtels Azur, qui exploite trois hôtels à Nice »
         if doc._.ie_incident_rule != "incident.victim_cue" and not PLACE_LEFT.search(left):
             # no role rule read this article: a place is one only where written as one (« à Caen »),
             # or after « de » in the lede or the salient victim's sentence (« les sites de Moissac »)
@@ -230,6 +241,13 @@ class LocationFinder(RuleComponent):
             or n in facts.impact_sentences
             or bool(self.incident.search(fold(sentence_text(ent))))
         )
+
+    def listed_with_last_place(self, name: Span, facts: ArticleFacts) -> bool:
+        """« à Papeete, Moorea et Bora-Bora »: only a comma or « et » since the place kept last."""
+        if facts.last_place_end < 0 or name.start_char < facts.last_place_end:
+            return False
+        gap = fold(text_of(name.doc)[facts.last_place_end : name.start_char])
+        return len(gap) <= PLACE_LEFT_CHARS and bool(self.place_rules.pattern("coordinated_after").match(gap))
 
     def is_dateline(self, ent: Span) -> bool:
         """The place opening its sentence, then a colon, a dash or the agency in parentheses."""
@@ -285,6 +303,21 @@ class LocationFinder(RuleComponent):
             return False
         town_before = self.place_rules.fragments["town_before"]
         return not re.search(town_before + re.escape(place) + r"\b", victim)
+
+
+MENTION_CHARS = 4
+"""Shorter victim names (« SDIS ») are not looked for elsewhere in the text."""
+
+
+def mention_sentences(doc: Doc, names: list[str]) -> set[int]:
+    """The sentences that name a victim again (« Le groupe Hôtels Azur, qui exploite trois hôtels à
+    Nice, … »), found in the folded text: a place there is the victim's as much as in its first one."""
+    names = sorted({name for name in names if len(name) >= MENTION_CHARS})
+    if not names:
+        return set()
+    pattern = re.compile(r"(?<!\w)(?:" + "|".join(map(re.escape, names)) + r")(?!\w)")
+    starts = [start for start, _ in all_sentences(doc)]
+    return {bisect_right(starts, found.start()) - 1 for found in pattern.finditer(fold(text_of(doc)))}
 
 
 def _is_the_place(victim: Span, ent: Span) -> bool:

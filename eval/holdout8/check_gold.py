@@ -26,8 +26,8 @@ KEYS = ["id", "is_incident", "victims", "attack_date", "attack_date_alternatives
         "sectors", "people_affected", "notes"]
 NAME_FIELDS = ["victims", "threat_actors", "responders", "locations"]
 VOCAB_FIELDS = ["attack_types", "systems", "data_leaked", "authorities", "sectors"]
-LIST_FIELDS = NAME_FIELDS[:1] + VOCAB_FIELDS[:0] + ["attack_types", "systems", "data_leaked", "authorities",
-                                                    "threat_actors", "responders", "locations", "sectors"]
+LIST_FIELDS = ["victims", "attack_types", "systems", "data_leaked", "authorities",
+               "threat_actors", "responders", "locations", "sectors"]
 # headers of the vocabulary paragraphs in RECORD.md
 VOCAB_HEADERS = {
     "attack_types": r"`attack_types`:",

@@ -625,3 +625,57 @@ def test_a_place_in_apposition_to_a_listed_victim_is_no_victim(run_blank):
     )
     assert "Luxembourg" not in victims(doc)
     assert "Fiduciaire Kremer" in " ".join(victims(doc))
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "L'hébergeur Nuagis a été piraté samedi. Le camping Ker Avel ne peut plus prendre de "
+            "réservations en ligne.",
+            ["Ker Avel"],
+        ),
+        (
+            "Un rançongiciel a chiffré les serveurs du prestataire. Le cabinet Morvan Avocats, installé "
+            "près du port, a perdu l'accès à sa messagerie.",
+            ["Morvan Avocats"],
+        ),
+        (
+            "Après la cyberattaque du prestataire, la pharmacie des Remparts est privée de ses logiciels.",
+            ["pharmacie des Remparts"],
+        ),
+    ],
+)
+def test_a_client_that_lost_the_use_of_its_tools_is_a_victim(run_blank, text, expected):
+    """« X ne peut plus », « X a perdu l'accès à », « X est privée de »: hit, often through a provider."""
+    assert [v for v in victims(run_blank(text)) if v in expected] == expected
+
+
+def test_losing_the_use_of_something_without_an_incident_is_no_incident(run_blank):
+    """The cue finds whom an incident hit; it does not make an article an incident report."""
+    doc = run_blank("Faute de neige, la station Les Airelles ne peut plus ouvrir ses pistes.")
+    assert not doc._.ie_is_incident
+
+
+def test_a_name_on_a_byline_is_no_antecedent(run_blank):
+    """« Par L. Caradec · Le 4 mai · Édition de Morlaix »: neither the journalist nor the edition of the
+    byline is a candidate an anaphor (« le distributeur ») could stand for."""
+    doc = run_blank(
+        "Morlaix : après la cyberattaque, les clients écrivent au distributeur\n"
+        "Par Lise Caradec · Le 4 mai 2025 à 06:10 · Édition de Morlaix\n"
+        "Trois jours après l'attaque par rançongiciel qui a frappé le distributeur d'eau, les abonnés "
+        "s'inquiètent pour leurs données."
+    )
+    candidates = [s.text for s in doc.spans["ie_victim_candidates"]]
+    assert "Édition de Morlaix" not in candidates and "Lise Caradec" not in candidates
+
+
+def test_a_caption_may_name_the_victim(run_blank):
+    """« Photo : … », « © … »: a picture's caption is a line of the page, yet it may name the victim."""
+    doc = run_blank(
+        "Photo : l'accueil de la clinique Ker Heol, mardi matin. © Lise Caradec\n"
+        "La clinique Ker Heol a été victime d'un rançongiciel dans la nuit de lundi."
+    )
+    caption_end = doc.text.index("\n")
+    on_caption = [s.text for s in doc.spans["ie_victim_candidates"] if s.end_char <= caption_end]
+    assert "clinique Ker Heol" in on_caption

@@ -131,6 +131,28 @@ def any_cue(cues: CueGroup, text: str) -> bool:
     return any(pattern.search(text) for pattern in cues.any_by_window.values())
 
 
+CAPTION = re.compile(r"©|\b(?:photo|crédit|illustration)", re.IGNORECASE)
+"""A picture's caption or credit may name the victim (« Photo : la clinique X, mardi »)."""
+
+PAGE_LINE_CHARS = 200
+"""Longer lines are paragraphs of the story, never a line of the page around it."""
+
+
+def on_a_page_line(span: Span, rules: VictimRules) -> bool:
+    """The span stands on a short line of page furniture (a byline with its edition, a breadcrumb)
+    that says nothing of an attack (« X visée par une cyberattaque | Le Journal » is the title)."""
+    text = text_of(span.doc)
+    start = text.rfind("\n", 0, span.start_char) + 1
+    end = text.find("\n", span.end_char)
+    line = text[start : len(text) if end < 0 else end]
+    return (
+        len(line) <= PAGE_LINE_CHARS
+        and looks_like_furniture(line)
+        and not rules.incident_words.search(fold(line))
+        and not CAPTION.search(line)
+    )
+
+
 def _opens_list_item(span: Span, rules: VictimRules) -> bool:
     """« \n\nMerck. Le réseau… », « \n- Maersk : … »: a name opening a paragraph, then a full stop or colon."""
     text = text_of(span.doc)
@@ -346,6 +368,7 @@ class VictimFinder(RuleComponent):
             and not not_alone.issuperset(range(s.start, s.end))
             and fold(s.text) not in actors
             and not looks_like_furniture(s.text)  # « Suivez notre direct · Activer les notifications »
+            and not on_a_page_line(s, self.lexicon)  # « Par D. Colin · Le 13 novembre · Édition d'Épinal »
             and not self.is_dateline(s)
         ]
         return _longest_first(spans)

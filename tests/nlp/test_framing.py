@@ -170,6 +170,7 @@ def test_a_byline_with_its_date_and_the_share_buttons_are_furniture(run_blank):
         "À lire également : la piscine municipale rouvre ses portes",
         "Propos recueillis par Hugo Lenoir",
         "Le Journal du Limousin — Rubrique Corrèze",
+        "Le podcast Octet : écoutez le dernier épisode",
     ],
 )
 def test_more_lines_of_the_page_are_furniture(line):

@@ -638,7 +638,7 @@ def test_a_place_in_apposition_to_a_listed_victim_is_no_victim(run_blank):
         (
             "Un rançongiciel a chiffré les serveurs du prestataire. Le cabinet Morvan Avocats, installé "
             "près du port, a perdu l'accès à sa messagerie.",
-            ["Morvan Avocats"],
+            ["cabinet Morvan Avocats"],
         ),
         (
             "Après la cyberattaque du prestataire, la pharmacie des Remparts est privée de ses logiciels.",
@@ -679,3 +679,15 @@ def test_a_caption_may_name_the_victim(run_blank):
     caption_end = doc.text.index("\n")
     on_caption = [s.text for s in doc.spans["ie_victim_candidates"] if s.end_char <= caption_end]
     assert "clinique Ker Heol" in on_caption
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("L'office notarial Vasseur & Lambert a été piraté samedi.", "office notarial Vasseur & Lambert"),
+        # the model often takes « Nom-Nom Avocats » for a person: « cabinet » says it is a firm
+        ("Le cabinet Guérin-Lacombe Avocats a été piraté samedi.", "cabinet Guérin-Lacombe Avocats"),
+    ],
+)
+def test_law_offices_and_firms_named_by_their_noun(run_blank, text, expected):
+    assert victims(run_blank(text)) == [expected]

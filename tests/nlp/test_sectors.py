@@ -55,7 +55,21 @@ def test_the_words_of_an_organisations_noun_are_not_sector_words(run_blank):
     [
         ("La Régie des transports de l'agglomération de Brivelle a été piratée.", "transport"),
         ("La Caisse de prévoyance des enseignants a été victime d'un rançongiciel.", "insurance"),
+        ("Le distributeur de gaz de la vallée de l'Orbe a été victime d'un rançongiciel.", "energy"),
+        ("Les Fonderies de la Sambre ont été victimes d'un rançongiciel.", "industry"),
+        ("La compagnie de ferries Azur Lignes a été victime d'un rançongiciel.", "transport"),
+        ("L'entreprise de BTP Lacoste a été victime d'un rançongiciel.", "industry"),
     ],
 )
 def test_a_specific_organisation_noun_tells_the_trade(run_blank, text, sector):
     assert [label for label, _ in sectors(run_blank, text)][:1] == [sector]
+
+
+def test_the_fallback_never_reads_the_medium_on_a_page_line(run_blank):
+    """No victim tells its trade: the radio's name on the breadcrumb line is no sector of the victim."""
+    text = (
+        "Radio Vallée › Actualités › Économie\n"
+        "Cyberattaque : plus aucune commande ne part depuis lundi\n"
+        "Un rançongiciel a chiffré tous les serveurs dans la nuit de dimanche. Les quais restent vides."
+    )
+    assert "media" not in [label for label, _ in sectors(run_blank, text)]

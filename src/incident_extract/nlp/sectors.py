@@ -16,7 +16,7 @@ from ..rules_io import fold, load_vocabulary
 from .cues import cues_by_value
 from .decision import ACTIVE_STATUSES
 from .extensions import SPAN_KEYS, guarded
-from .framing import lead_indices
+from .framing import headline_index, is_furniture, lead_indices
 from .rule_component import RuleComponent
 from .sentences import sentence_index, sentence_text
 from .terms import longest_terms
@@ -96,17 +96,17 @@ class SectorFinder(RuleComponent):
 
     def fallback(self, doc: Doc) -> list[Span]:
         """Every incident has a sector: when no victim tells it, the first organisation noun or sector
-        word of the headline, lead or an incident sentence (« des pharmacies », « le transporteur »)."""
+        word of the headline, lead or an incident sentence (« des pharmacies », « le transporteur »),
+        never of the page's lines before or around the story (the medium's name)."""
         lede = set(lead_indices(doc, FALLBACK_SENTENCES + 1))
+        first = headline_index(doc)
         for span in sorted(doc.spans.get(SPAN_KEYS["terms"], []), key=lambda s: s.start):
             if span.label_ not in ("organisations", "sectors") or span._.ie_status not in SECTOR_STATUSES:
                 continue
-            n = sentence_index(span)
-            if (
-                n > FALLBACK_SENTENCES
-                and n not in lede
-                and not self.incident.search(fold(sentence_text(span)))
-            ):
+            n, sentence = sentence_index(span), sentence_text(span)
+            if n < first or is_furniture(sentence):
+                continue  # « Corse Info Matin › Bastia »: the medium's name on a line of the page
+            if n not in lede and not self.incident.search(fold(sentence)):
                 continue
             value = self.value_of(span)
             if value != NO_SECTOR:

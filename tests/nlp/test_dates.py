@@ -174,3 +174,24 @@ def test_every_month_name_of_the_grammar_has_a_number():
 def test_each_date_records_the_id_of_the_pattern_that_found_it():
     found = find_dates("Dans la nuit de dimanche à lundi, puis hier, le 09/02/2024.", dt.date(2024, 2, 14))
     assert [d.rule for d in found] == ["dates.night", "dates.day_word", "dates.numeric"]
+
+
+def test_a_date_that_sets_the_scene_of_the_attack_told_next(run_blank):
+    """« Le lundi 4 mars, à l'aube, … . Dans la nuit, un rançongiciel avait chiffré … »: the date has no
+    cue of its own, and the next sentence, undated, tells the attack."""
+    (incident,) = run_blank(
+        "La coopérative Blés d'Auxois a été victime d'une cyberattaque. "
+        "Le lundi 4 mars, à l'aube, les premiers tracteurs attendent devant le silo. "
+        "Dans la nuit, un rançongiciel avait chiffré les serveurs de la coopérative.",
+        "2024-03-20",
+    )._.ie_incidents
+    assert incident.attack_date is not None and incident.attack_date.value.isoformat() == "2024-03-04"
+
+
+def test_a_date_before_an_unrelated_sentence_stays_other(run_blank):
+    (incident,) = run_blank(
+        "La coopérative Blés d'Auxois a été victime d'une cyberattaque. "
+        "Le lundi 4 mars, la coopérative a fêté ses cent ans. Les adhérents étaient nombreux.",
+        "2024-03-20",
+    )._.ie_incidents
+    assert incident.attack_date is None

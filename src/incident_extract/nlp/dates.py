@@ -12,17 +12,18 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from bisect import bisect_right
 from dataclasses import dataclass
 
 from spacy.tokens import Doc, Span
 
 from ..rules_io import DEFAULT_RULES, fold
 from .clauses import clause_bounds
-from .cues import cues_by_entry, scope_breaker_regex
+from .cues import cues_by_entry, cues_by_value, scope_breaker_regex
 from .extensions import SPAN_KEYS, guarded
 from .regex_rules import CompiledRules, load_regex_rules
 from .rule_component import RuleComponent
-from .sentences import sentence_of, text_of
+from .sentences import all_sentences, sentence_of, text_of
 
 MONTHS = {
     "janvier": 1,
@@ -250,7 +251,7 @@ def _safe_date(year: int, month: int, day: int) -> dt.date | None:
 class DateFinder(RuleComponent):
     """Component ``incident_extract_dates``: French dates, resolved, with a role from their clause."""
 
-    rule_files = ("date_roles", "date_cues", "assertion")
+    rule_files = ("date_roles", "date_cues", "assertion", "incident_cues")
     """``assertion.yaml`` for the scope breakers that cut a sentence into clauses."""
 
     factory_name = "incident_extract_dates"
@@ -263,6 +264,7 @@ class DateFinder(RuleComponent):
         self.past_tense = self.grammar.pattern("tense.past")
         self.night = self.grammar.pattern("role.night_attack")
         self.breakers = scope_breaker_regex("assertion", rules)
+        self.incident_word = cues_by_value("incident_cues", rules)["incident"]
 
     @guarded
     def __call__(self, doc: Doc) -> Doc:
@@ -274,12 +276,16 @@ class DateFinder(RuleComponent):
         anchor = None if published else anchor_year_of(text_of(doc), grammar=self.grammar)
         doc._.ie_anchor_year = anchor
         spans = []
-        for match in find_dates(text_of(doc), published, anchor, self.grammar):
+        matches = list(find_dates(text_of(doc), published, anchor, self.grammar))
+        dated = {bisect_right(self._starts(doc), m.start) - 1 for m in matches}
+        for match in matches:
             span = doc.char_span(match.start, match.end, label="date", alignment_mode="expand")
             if span is None:
                 continue
             is_dateline = dateline is not None and match.start <= dateline.start < match.end
             span._.ie_kind = "other" if is_dateline else self.role(doc, span)
+            if span._.ie_kind == "none":
+                span._.ie_kind = "attack" if self._sets_the_scene(doc, span, dated) else "other"
             relative = match.rule not in ("dates.absolute", "dates.numeric")
             future = relative and self._in_future_clause(doc, span)
             span._.ie_value = match.value.isoformat() if match.value and not future else None
@@ -322,7 +328,22 @@ class DateFinder(RuleComponent):
                 ):
                     return "attack"  # « attaqué dans la nuit du lundi 23 au mardi 24 mai, a indiqué... »
                 return best[2]
-        return "other"
+        return "none"  # no cue at all: :meth:`_sets_the_scene` may still make it the attack's
+
+    @staticmethod
+    def _starts(doc: Doc) -> list[int]:
+        return [start for start, _ in all_sentences(doc)]
+
+    def _sets_the_scene(self, doc: Doc, span: Span, dated: set[int]) -> bool:
+        """« Le lundi 8 juillet, à l'aube, les camions arrivent au silo. Dans la nuit, un rançongiciel
+        avait chiffré les serveurs. »: a date with no cue of its own, just before an undated sentence
+        that tells the attack, is the attack's day."""
+        sentences = all_sentences(doc)
+        n = bisect_right(self._starts(doc), span.start_char) - 1
+        if n + 1 >= len(sentences) or n + 1 in dated:
+            return False
+        following = fold(text_of(doc)[slice(*sentences[n + 1])])
+        return bool(self.incident_word.search(following)) and self._attack_cue(following)
 
     def _attack_cue(self, text: str) -> bool:
         return any(value == "attack" and terms.search(text) for _id, value, terms, _ctx in self.roles)

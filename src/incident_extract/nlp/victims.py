@@ -78,6 +78,7 @@ class VictimRules:
         self.institutional_adjective = self.cues.pattern("name.institutional_adjective")
         self.demonym = self.cues.pattern("name.demonym")
         self.dateline = self.cues.pattern("name.dateline")
+        self.caption_line = self.cues.pattern("name.caption_line")
         self.place_apposition = self.cues.pattern("list.place_apposition")
         self.participle = self.cues.pattern("name.participle")
         self.headline_place = self.cues.pattern("headline.place")
@@ -131,9 +132,6 @@ def any_cue(cues: CueGroup, text: str) -> bool:
     return any(pattern.search(text) for pattern in cues.any_by_window.values())
 
 
-CAPTION = re.compile(r"©|\b(?:photo|crédit|illustration)", re.IGNORECASE)
-"""A picture's caption or credit may name the victim (« Photo : la clinique X, mardi »)."""
-
 PAGE_LINE_CHARS = 200
 """Longer lines are paragraphs of the story, never a line of the page around it."""
 
@@ -149,7 +147,7 @@ def on_a_page_line(span: Span, rules: VictimRules) -> bool:
         len(line) <= PAGE_LINE_CHARS
         and looks_like_furniture(line)
         and not rules.incident_words.search(fold(line))
-        and not CAPTION.search(line)
+        and not rules.caption_line.search(line)  # a caption may name the victim
     )
 
 

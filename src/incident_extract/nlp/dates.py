@@ -23,7 +23,7 @@ from .cues import cues_by_entry, cues_by_value, scope_breaker_regex
 from .extensions import SPAN_KEYS, guarded
 from .regex_rules import CompiledRules, load_regex_rules
 from .rule_component import RuleComponent
-from .sentences import all_sentences, sentence_of, text_of
+from .sentences import all_sentences, sentence_of, sentence_starts, text_of
 
 MONTHS = {
     "janvier": 1,
@@ -277,7 +277,8 @@ class DateFinder(RuleComponent):
         doc._.ie_anchor_year = anchor
         spans = []
         matches = list(find_dates(text_of(doc), published, anchor, self.grammar))
-        dated = {bisect_right(self._starts(doc), m.start) - 1 for m in matches}
+        starts = sentence_starts(doc)
+        dated = {bisect_right(starts, m.start) - 1 for m in matches}
         for match in matches:
             span = doc.char_span(match.start, match.end, label="date", alignment_mode="expand")
             if span is None:
@@ -330,16 +331,12 @@ class DateFinder(RuleComponent):
                 return best[2]
         return "none"  # no cue at all: :meth:`_sets_the_scene` may still make it the attack's
 
-    @staticmethod
-    def _starts(doc: Doc) -> list[int]:
-        return [start for start, _ in all_sentences(doc)]
-
     def _sets_the_scene(self, doc: Doc, span: Span, dated: set[int]) -> bool:
         """« Le lundi 8 juillet, à l'aube, les camions arrivent au silo. Dans la nuit, un rançongiciel
         avait chiffré les serveurs. »: a date with no cue of its own, just before an undated sentence
         that tells the attack, is the attack's day."""
         sentences = all_sentences(doc)
-        n = bisect_right(self._starts(doc), span.start_char) - 1
+        n = bisect_right(sentence_starts(doc), span.start_char) - 1
         if n + 1 >= len(sentences) or n + 1 in dated:
             return False
         following = fold(text_of(doc)[slice(*sentences[n + 1])])

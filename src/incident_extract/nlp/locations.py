@@ -29,7 +29,7 @@ from .names import is_salient, name_tokens
 from .regex_rules import load_regex_rules
 from .rule_component import RuleComponent
 from .salience import PLACE_LEFT
-from .sentences import all_sentences, sentence_index, sentence_text, text_of
+from .sentences import all_sentences, sentence_index, sentence_starts, sentence_text, text_of
 from .terms import IMPACT_FIELDS
 
 BLOCKING_FIELDS = ("organisations", "threat_actors", "authorities", "responders", "attack_types")
@@ -316,7 +316,7 @@ def mention_sentences(doc: Doc, names: list[str]) -> set[int]:
     if not names:
         return set()
     pattern = re.compile(r"(?<!\w)(?:" + "|".join(map(re.escape, names)) + r")(?!\w)")
-    starts = [start for start, _ in all_sentences(doc)]
+    starts = sentence_starts(doc)
     return {bisect_right(starts, found.start()) - 1 for found in pattern.finditer(fold(text_of(doc)))}
 
 

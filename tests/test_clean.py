@@ -126,6 +126,8 @@ def test_url_date_is_used_only_without_a_given_date():
         "lundi 21 octobre 2024\n",
         "Par Jeanne Le Gall\n",
         "18h05\n",
+        "PLOUGASTEL-DAOULAS\n",  # a dateline alone on its line
+        "BREST (AFP)\n",
     ],
 )
 def test_txt_title_skips_page_boilerplate(opening):

@@ -265,6 +265,9 @@ BOILERPLATE_LINE = re.compile(
     re.IGNORECASE,
 )
 """First lines of a pasted page that are no headline: dates, bylines, menus, breadcrumbs."""
+DATELINE = re.compile(r"^[A-ZÀ-ÖØ-Þ][A-ZÀ-ÖØ-Þ'’-]+(?:\s*\([A-Z]{2,}\))?\s*[.:—–-]?$")
+"""A dateline alone on its line, « SAINT-AURÈLE-SUR-CREUSE », « LILLE (AFP) »: a place in capitals
+that opens a dispatch, not its headline (case-sensitive, unlike ``BOILERPLATE_LINE``)."""
 TITLE_LINES = 4
 """How many first non-empty lines may hold the headline of a .txt article."""
 
@@ -274,7 +277,12 @@ def _first_line_title(text: str) -> str | None:
     boilerplate (« Publié le 20 octobre 2024 », « - Accueil › Faits divers »), else None."""
     lines = [line.strip() for line in text.strip().split("\n") if line.strip()][:TITLE_LINES]
     for line in lines:
-        if BOILERPLATE_LINE.match(line) or "›" in line or sum(char.isalpha() for char in line) < 10:
+        if (
+            BOILERPLATE_LINE.match(line)
+            or DATELINE.match(line)
+            or "›" in line
+            or sum(char.isalpha() for char in line) < 10
+        ):
             continue
         if 10 <= len(line) <= 200 and not line.endswith("."):
             return line

@@ -69,6 +69,9 @@ ALLOWED_VALUES: dict[str, set[str] | None] = {
         "attack_word",
         "other_sense",
         "cyber_sense",
+        "fiction",
+        "ruled_out",
+        "complaint",
     },
     "relevance": set(typing.get_args(RelevanceCategory)),
 }

@@ -410,3 +410,44 @@ def test_the_town_and_agency_of_a_dispatch_are_no_victim(nlp):
     doc = run(nlp, "MONTREUX (ATS) - La Clinique des Alpes a été frappée par un rançongiciel dans la nuit.")
     victims = [v.name for incident in doc._.ie_incidents for v in incident.victims]
     assert victims == ["Clinique des Alpes"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # the review of a play whose plot is a ransomware attack
+        "« Écran noir », un hôpital sous rançongiciel au théâtre du Grand-Mail\n"
+        "Dans cette nouvelle création de la troupe rennaise, la mise en scène enferme cinq soignants "
+        "dans un service imaginaire dont les serveurs ont été chiffrés.",
+        # an outage that was no attack
+        "Panne des guichets à la communauté de communes de Lanvollon : la piste d'une cyberattaque écartée\n"
+        "Les serveurs ont été bloqués deux jours. Il ne s'agissait pas d'une cyberattaque mais d'un "
+        "onduleur défaillant, a précisé le président.",
+    ],
+)
+def test_fiction_and_outage_ruled_out_are_no_incident(nlp, text):
+    doc = run(nlp, text)
+    assert not doc._.ie_is_incident
+
+
+def test_an_attack_told_after_a_dated_scene_is_an_incident(nlp):
+    text = (
+        "« On ne sait plus qui a payé » : au marché de Morlaix, les abonnés dans le brouillard\n"
+        "Devant la halle, les commerçants s'impatientent. Les cartes d'abonnement ne passent plus. "
+        "Une commerçante soupire devant sa caisse. Un client repart sans ses légumes. "
+        "Depuis dimanche, la régie des halles de Morlaix travaille sans informatique. "
+        "Un rançongiciel a chiffré les serveurs de facturation."
+    )
+    assert run(nlp, text)._.ie_incident_rule == "incident.body"
+
+
+def test_a_fraud_beside_a_complaint_is_an_incident(nlp):
+    text = (
+        "« Tout semblait normal » : la secrétaire d'une scierie vosgienne témoigne\n"
+        "Elle y pense chaque matin. La secrétaire de la Scierie Valtin a vu partir 90 000 euros. "
+        "Un courriel imitait celui du patron. Deux virements ont suivi. La banque n'a rien vu. "
+        "Le gérant est rentré de congés. Il a découvert la supercherie. Les comptes étaient vides. "
+        "Le personnel était choqué. Le comptable a tout vérifié. Rien ne manquait ailleurs. "
+        "La scierie a déposé plainte. Les gendarmes parlent d'une escroquerie bien rodée."
+    )
+    assert run(nlp, text)._.ie_incident_rule == "incident.complaint"

@@ -13,6 +13,7 @@ from urllib.parse import unquote, urlparse
 
 from spacy.tokens import Doc
 
+from ..clean import DATELINE
 from ..rules_io import fold
 from .cues import cues_by_value
 from .regex_rules import load_regex_rules
@@ -44,8 +45,13 @@ HEADLINE_WORDS = 4
 
 
 def is_content(sentence: str) -> bool:
-    """A sentence that can be a headline: four words or more, not page furniture."""
-    return len(SLUG_WORD.findall(sentence)) >= HEADLINE_WORDS and not is_furniture(sentence)
+    """A sentence that can be a headline: four words or more, not page furniture, not a dateline
+    (« SAINT-AURÈLE-SUR-CREUSE » has four words by the slug's count)."""
+    return (
+        len(SLUG_WORD.findall(sentence)) >= HEADLINE_WORDS
+        and not is_furniture(sentence)
+        and not DATELINE.match(sentence.strip())
+    )
 
 
 def headline_index(doc: Doc, within: int = 8) -> int:
@@ -138,3 +144,23 @@ def framed_as_statistics(doc: Doc) -> bool:
     if not cues["statistics_headline"].search(head):
         return False
     return bool(cues["statistics_lede"].search(_lede(doc)))
+
+
+FICTION_CUES = 2
+"""Distinct fiction words the headline and lead need: one (« spectacle », « imaginaire ») also
+fits a real attack on a theatre's ticketing."""
+
+
+def framed_as_fiction(doc: Doc) -> bool:
+    """« « Chiffré », un huis clos hospitalier sous rançongiciel » followed by « la nouvelle création
+    de la compagnie »: the review of a play, film or novel whose plot is an attack."""
+    cues = cues_by_value("incident_cues")
+    lead = " ".join([headline(doc), *lead_sentences(doc)])
+    return len({match.group(0) for match in cues["fiction"].finditer(lead)}) >= FICTION_CUES
+
+
+def framed_as_ruled_out(doc: Doc) -> bool:
+    """« Panne géante au syndicat X : la piste d'une attaque écartée »: the headline or lead says the
+    outage was not an attack."""
+    cues = cues_by_value("incident_cues")
+    return any(cues["ruled_out"].search(s) for s in [headline(doc), *lead_sentences(doc)])

@@ -5,7 +5,8 @@ written for say what happened in their headline or lead (« X visé par une cybe
 demand, a claim by a group, services down after a piratage) in wordings no role rule knows. So the
 decision reads the article as a whole, in this order:
 
-1. framing vetoes the article (an exercise, an old trial, statistics, sea or broadcast piracy):
+1. framing vetoes the article (an exercise, an old trial, statistics, sea or broadcast piracy, the
+   review of a fiction, an outage ruled not an attack):
    no incident;
 2. a victim with an incident word in its sentence: ``incident.victim_cue``;
 3. the headline (title or URL slug) names an incident and the headline or lead says it happened
@@ -13,7 +14,9 @@ decision reads the article as a whole, in this order:
    ``incident.headline``; a headline of advice, law, product or prevention needs rule 2;
 4. a lead sentence with an incident word or an asserted attack type and an event cue, not
    hypothetical (cue ``incident.hypothetical`` of ``rules/victim_cues.yaml``): ``incident.lead``;
-5. a dated sentence of the body with an asserted attack type and an event cue: ``incident.body``.
+5. a sentence of the body with an asserted attack type and an event cue, dated or just after a
+   dated one: ``incident.body``; an attack type beside a complaint or an investigation:
+   ``incident.complaint``.
 
 A known attacker group counts as an incident word, and « attaque » alone does in a headline that
 says what happened when the article asserts an attack type.
@@ -30,7 +33,9 @@ from .cues import cues_by_value
 from .extensions import SPAN_KEYS
 from .framing import (
     framed_as_exercise,
+    framed_as_fiction,
     framed_as_old_trial,
+    framed_as_ruled_out,
     framed_as_statistics,
     headline,
     headline_index,
@@ -43,10 +48,12 @@ from .terms import longest_terms
 
 
 def framed_as_no_incident(doc: Doc) -> bool:
-    """Exercise, trial of an earlier attack, statistics, another sense of « pirate »: nothing in
-    the article is an incident."""
+    """Exercise, trial of an earlier attack, statistics, another sense of « pirate », a fiction, an
+    outage that was no attack: nothing in the article is an incident."""
     return (
         framed_as_exercise(doc)
+        or framed_as_fiction(doc)
+        or framed_as_ruled_out(doc)
         or framed_as_old_trial(doc)
         or framed_as_statistics(doc)
         or framed_as_other_sense(doc)
@@ -111,19 +118,31 @@ BODY_SENTENCES = 12
 
 def body_rule(doc: Doc, attack_spans: list[Span], attackers: set[int]) -> str | None:
     """Rule 5: « Des vendanges compliquées au château X » and, a few paragraphs down, « Le 12
-    septembre, un logiciel malveillant a bloqué les ordinateurs »: a dated sentence of the body with
-    an asserted attack type (or a known attacker) and an event cue, not hypothetical, says the attack
-    happened (statistics and advice tell no date)."""
+    septembre, un logiciel malveillant a bloqué les ordinateurs »: a sentence of the body with an
+    asserted attack type (or a known attacker) and an event cue, not hypothetical, says the attack
+    happened when it or the sentence before is dated (« Depuis dimanche, X fonctionne sans
+    informatique. Un rançongiciel a chiffré ses serveurs. »): statistics and advice tell no date.
+    A complaint or an investigation next to the attack type (« L'entreprise a déposé plainte.
+    L'enquête est ouverte pour escroquerie ») is a fact of its own: ``incident.complaint``."""
     cues = cues_by_value("incident_cues")
     hypothetical = load_regex_rules("victim_cues").pattern("incident.hypothetical")
     body = lead_indices(doc, BODY_SENTENCES)
     said = {sentence_index(span) for span in attack_spans} | attackers
     dated = {sentence_index(span) for span in doc.spans.get(SPAN_KEYS["dates"], [])}
     text, sentences = text_of(doc), all_sentences(doc)
+
+    def folded(n: int) -> str:
+        return fold(text[slice(*sentences[n])]) if 0 <= n < len(sentences) else ""
+
     for n in body:
-        sentence = fold(text[slice(*sentences[n])])
-        if n in said & dated and cues["event"].search(sentence) and not hypothetical.search(sentence):
+        sentence = folded(n)
+        if n in said and {n, n - 1} & dated and _asserts(cues["event"], hypothetical, sentence):
             return "incident.body"
+    for n in sorted(said):  # the complaint is often told last
+        if not hypothetical.search(folded(n)) and any(
+            cues["complaint"].search(folded(k)) for k in (n, n - 1)
+        ):
+            return "incident.complaint"
     return None
 
 

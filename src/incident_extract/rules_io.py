@@ -72,6 +72,7 @@ ALLOWED_VALUES: dict[str, set[str] | None] = {
         "fiction",
         "ruled_out",
         "complaint",
+        "reported",
     },
     "relevance": set(typing.get_args(RelevanceCategory)),
 }

@@ -451,3 +451,37 @@ def test_a_fraud_beside_a_complaint_is_an_incident(nlp):
         "La scierie a déposé plainte. Les gendarmes parlent d'une escroquerie bien rodée."
     )
     assert run(nlp, text)._.ie_incident_rule == "incident.complaint"
+
+
+def test_a_complaint_or_a_cnil_notification_far_from_the_attack_tells_an_incident(nlp):
+    text = (
+        "« Nous avons tout repris à la main » : la fromagerie Bréval raconte ses trois semaines\n"
+        "Le directeur nous reçoit dans son bureau, au milieu des classeurs. "
+        "Un mardi matin de mars, les écrans de la salle de pesée se sont éteints. "
+        "Les techniciens ont trouvé un rançongiciel sur les serveurs. "
+        "Les livraisons ont pris du retard. Les éleveurs ont été payés avec une semaine de décalage. "
+        "Le personnel a tenu les registres sur papier. Les clients ont été patients. "
+        "Aujourd'hui, presque tout fonctionne de nouveau. Il reste à reconstruire la comptabilité. "
+        "Le directeur veut désormais des sauvegardes hors ligne. Il a recruté un technicien. "
+        "La fromagerie a notifié la CNIL et porté plainte auprès de la gendarmerie de Vire."
+    )
+    assert run(nlp, text)._.ie_incident_rule in ("incident.reported", "incident.victim_cue", "incident.body")
+    assert run(nlp, text)._.ie_is_incident
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # advice: the complaint is what one should do, not what was done
+        "Rançongiciel : les bons réflexes pour les petites entreprises\n"
+        "Un rançongiciel peut chiffrer les serveurs d'une entreprise en quelques minutes. "
+        "En cas d'attaque, il faut déposer plainte et notifier la CNIL sous 72 heures. "
+        "Si une entreprise a porté plainte, elle pourra faire valoir ses droits auprès de l'assureur.",
+        # a complaint in a story with no attack asserted
+        "Vol de câbles à Guingamp : la commune a porté plainte\n"
+        "Des voleurs ont emporté deux cents mètres de câbles de cuivre le long de la voie communale. "
+        "L'éclairage public est coupé dans le quartier depuis jeudi.",
+    ],
+)
+def test_a_complaint_without_an_asserted_attack_is_no_incident(nlp, text):
+    assert not run(nlp, text)._.ie_is_incident

@@ -16,7 +16,9 @@ decision reads the article as a whole, in this order:
    hypothetical (cue ``incident.hypothetical`` of ``rules/victim_cues.yaml``): ``incident.lead``;
 5. a sentence of the body with an asserted attack type and an event cue, dated or just after a
    dated one: ``incident.body``; an attack type beside a complaint or an investigation:
-   ``incident.complaint``.
+   ``incident.complaint``;
+6. the article asserts an attack type and tells, anywhere, a complaint, a CNIL notification or a
+   report to the ANSSI as a past fact (cue ``reported``): ``incident.reported``.
 
 A known attacker group counts as an incident word, and « attaque » alone does in a headline that
 says what happened when the article asserts an attack type.
@@ -123,7 +125,9 @@ def body_rule(doc: Doc, attack_spans: list[Span], attackers: set[int]) -> str | 
     happened when it or the sentence before is dated (« Depuis dimanche, X fonctionne sans
     informatique. Un rançongiciel a chiffré ses serveurs. »): statistics and advice tell no date.
     A complaint or an investigation next to the attack type (« L'entreprise a déposé plainte.
-    L'enquête est ouverte pour escroquerie ») is a fact of its own: ``incident.complaint``."""
+    L'enquête est ouverte pour escroquerie ») is a fact of its own: ``incident.complaint``; told
+    anywhere, with an attack type asserted somewhere, so is a complaint or a notification to the
+    CNIL (« La clinique a notifié la CNIL »): ``incident.reported``."""
     cues = cues_by_value("incident_cues")
     hypothetical = load_regex_rules("victim_cues").pattern("incident.hypothetical")
     body = lead_indices(doc, BODY_SENTENCES)
@@ -143,6 +147,11 @@ def body_rule(doc: Doc, attack_spans: list[Span], attackers: set[int]) -> str | 
             cues["complaint"].search(folded(k)) for k in (n, n - 1)
         ):
             return "incident.complaint"
+    if said and any(
+        cues["reported"].search(sentence) and not hypothetical.search(sentence) and "?" not in sentence
+        for sentence in map(folded, range(len(sentences)))
+    ):
+        return "incident.reported"
     return None
 
 

@@ -166,6 +166,12 @@ def test_no_dev_incident_is_dropped(capsys):
         "Le compte Instagram du club de volley de Brive a été piraté : de faux billets y étaient vendus.",
         # a skimmer on a payment page is told without any other incident word
         "Un code malveillant glissé dans la page de paiement de la boutique relevait les cartes des clients.",
+        # phishing told by its fake login page, a fake bank change, a stolen laptop full of files,
+        # an account taken over: no word of the attack vocabulary
+        "La comptable a saisi son mot de passe sur une page contrefaite aux couleurs de sa banque.",
+        "Un courriel annonçait aux adhérents du club un changement de RIB pour la cotisation annuelle.",
+        "L'ordinateur portable volé dans la voiture du kinésithérapeute contenait les fichiers de ses patients.",
+        "Des inconnus ont pris le contrôle de son compte de vendeuse et changé son mot de passe.",
     ],
 )
 def test_full_text_keeps_incidents(text):
@@ -189,6 +195,10 @@ def test_full_text_keeps_incidents(text):
             "only fuite (relevance.data_breach.ambiguous), with no digital context near it",
         ),
         ("Le club s'impose 3-0 devant son public.", "no cyber-incident word in the text"),
+        (
+            "Le candidat sortant a pris le contrôle du conseil municipal dès le premier tour.",
+            "only pris le contrôle (relevance.attack.ambiguous), with no digital context near it",
+        ),
     ],
 )
 def test_full_text_skips_misleading_words_without_digital_context(text, reason):

@@ -148,7 +148,9 @@ def body_rule(doc: Doc, attack_spans: list[Span], attackers: set[int]) -> str | 
         ):
             return "incident.complaint"
     if said and any(
-        cues["reported"].search(sentence) and not hypothetical.search(sentence) and "?" not in sentence
+        (cues["reported"].search(sentence) or cues["complaint"].search(sentence))
+        and not hypothetical.search(sentence)
+        and "?" not in sentence
         for sentence in map(folded, range(len(sentences)))
     ):
         return "incident.reported"

@@ -1,10 +1,12 @@
 #!/usr/bin/env python3
-"""Validate the gold files and articles of held-out set 8 (hj01-hj40).
+"""Validate the gold files and articles of one held-out set written for the purpose (40 ids,
+a two-letter prefix and 01-40, such as hj01-hj40):
 
-    python3 check_gold.py
+    python3 eval/check_gold.py eval/holdout10
 
-Standard library only. Vocabularies are read from ../../../shared/spec/RECORD.md
-(relative to this file). Exits 1 and lists the problems when a check fails;
+Standard library only; one script for every set, which differ only in their id prefix (read
+from the set's gold files). Vocabularies are read from ../../shared/spec/RECORD.md (relative
+to this file). Exits 1 and lists the problems when a check fails;
 otherwise prints a Markdown table of required / optional gold items per field.
 """
 from __future__ import annotations
@@ -16,8 +18,10 @@ import re
 import sys
 from pathlib import Path
 
-HERE = Path(__file__).resolve().parent
-SPEC = (HERE / "../../../shared/spec/RECORD.md").resolve()
+if len(sys.argv) != 2:
+    sys.exit("usage: python3 eval/check_gold.py SET_FOLDER")
+HERE = Path(sys.argv[1]).resolve()
+SPEC = (Path(__file__).resolve().parent / "../../shared/spec/RECORD.md").resolve()
 ARTICLES = HERE / "articles"
 GOLD = HERE / "gold"
 
@@ -37,7 +41,8 @@ VOCAB_HEADERS = {
     "sectors": r"`sectors` ids:",
 }
 ISO = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-ID_RE = re.compile(r"^hj(0[1-9]|[1-3][0-9]|40)$")
+PREFIX = min((p.stem[:2] for p in GOLD.glob("*.json")), default="")
+ID_RE = re.compile(rf"^{re.escape(PREFIX)}(0[1-9]|[1-3][0-9]|40)$")
 
 
 def load_vocab() -> dict[str, set[str]]:

@@ -42,6 +42,14 @@ NARRATED_ATTACK = (
         ),
         ("Exercice de cyberattaque à la clinique des Tilleuls\n" + NARRATED_ATTACK, None),
         ("La clinique des Tilleuls s'entraîne à affronter un rançongiciel\n" + NARRATED_ATTACK, None),
+        # the lead sets the scene in a demonstration, the reveal comes later
+        (
+            "Rançongiciel sur une moissonneuse : les gendarmes montrent l'attaque aux exploitants\n"
+            "Dans la grange qui accueillait la démonstration, l'écran affiche « vos fichiers sont chiffrés ». "
+            + NARRATED_ATTACK,
+            None,
+        ),
+        (NARRATED_ATTACK + "L'attaque est fausse, le serveur sert de maquette aux formateurs.", None),
     ],
 )
 def test_story_framed_as_exercise_is_no_incident(run_blank, text, url):

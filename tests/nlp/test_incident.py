@@ -68,6 +68,10 @@ def test_headline_or_slug_decides_an_incident(nlp, text, url, rule):
         "Un habitant de Vannes a été escroqué de 800 euros après un faux SMS de livraison.",
         "Rançongiciels : les hôpitaux toujours plus visés, selon un observatoire\n"
         "Un établissement sur dix a été touché par une cyberattaque l'an dernier.",
+        # a trend headline over a yearly report
+        "Cyberattaques : les communes du Morbihan de plus en plus visées\n"
+        "Le centre de réponse aux incidents publie son bilan : 140 signalements en 2025. Une mairie "
+        "a été piratée en mars et une autre a perdu ses fichiers.",
     ],
 )
 def test_advice_law_and_other_senses_of_piracy_are_no_incident(nlp, text):
@@ -423,6 +427,14 @@ def test_the_town_and_agency_of_a_dispatch_are_no_victim(nlp):
         "Panne des guichets à la communauté de communes de Lanvollon : la piste d'une cyberattaque écartée\n"
         "Les serveurs ont été bloqués deux jours. Il ne s'agissait pas d'une cyberattaque mais d'un "
         "onduleur défaillant, a précisé le président.",
+        # « la piste du piratage écartée »: any wording of the ruled-out « piste »
+        "Billetterie muette au parc aquatique Océlia : la piste du piratage écartée\n"
+        "Les bornes sont restées bloquées toute la matinée. Un serveur a été piraté par erreur dans "
+        "les premiers messages, mais le fournisseur met en cause une mise à jour défaillante.",
+        # a sports report with piracy words in quotes
+        "Rugby : comment le XV de Lézignan a « piraté » la mêlée adverse\n"
+        "Dimanche, les joueurs ont battu Narbonne 24-10. Ils avaient piraté les codes des "
+        "lancers et injecté le virus du doute dans la défense.",
     ],
 )
 def test_fiction_and_outage_ruled_out_are_no_incident(nlp, text):

@@ -32,6 +32,29 @@ def ids(doc, label, status=None):
         ),
         ("Le site de la ville est inaccessible pour maintenance.", "attack_types", set()),
         ("La page d'accueil a été défigurée par des hacktivistes.", "attack_types", {"defacement"}),
+        # a ransom note asks for bitcoins without the word « rançon »
+        (
+            "Sur l'écran, un message indique que les fichiers ont été chiffrés et réclame 2 bitcoins.",
+            "attack_types",
+            {"ransomware"},
+        ),
+        ("Les fichiers de la thèse ont été chiffrés avec un mot de passe.", "attack_types", set()),
+        (
+            "Un intrus a pris la main à distance sur l'interface qui pilote les vannes.",
+            "attack_types",
+            {"intrusion"},
+        ),
+        (
+            "La base des profils restait consultable par n'importe qui pendant trois semaines.",
+            "attack_types",
+            {"data_theft"},
+        ),
+        (
+            "Les pirates ont remplacé la page d'accueil du club par leur logo.",
+            "attack_types",
+            {"defacement"},
+        ),
+        ("Le cabinet a viré 12 000 euros à un faux grossiste.", "attack_types", {"fraud"}),
         ("L'ANSSI et la Cnil ont été prévenues.", "authorities", {"ANSSI", "CNIL"}),
         ("Une plainte a été déposée auprès de la gendarmerie.", "authorities", {"GENDARMERIE"}),
         ("Le parquet de Paris a ouvert une enquête confiée à l'OFAC.", "authorities", {"PARQUET", "POLICE"}),

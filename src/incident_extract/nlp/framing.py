@@ -74,16 +74,31 @@ def headline(doc: Doc) -> str:
 
 
 QUOTES = re.compile(r"[«»\"“”]")
+QUOTED = re.compile(r"[«“\"]\s*([^«»“”\"]{1,40}?)\s*[»”\"]")
+"""A short quotation: « hacké », “virus”."""
+
+
+def quoted_metaphor(doc: Doc) -> bool:
+    """« Handball : Épinal « pirate » la défense adverse »: a piracy word in quotes in the headline of
+    a sports story (a sports word in the headline or lead). Whether nothing is unambiguously cyber
+    is for the caller to check."""
+    cues = cues_by_value("incident_cues")
+    head = headline(doc)
+    quoted = any(cues["metaphor_word"].fullmatch(q.strip()) for q in QUOTED.findall(head))
+    return quoted and bool(cues["sport"].search(" ".join([head, *lead_sentences(doc)])))
 
 
 def framed_as_exercise(doc: Doc) -> bool:
     """A story told as an exercise: the headline says the attack is simulated (« cyberattaque
-    simulée », « exercice de cyberattaque »), or the text says the victim was not the real one
+    simulée », « exercice de cyberattaque »), the lead sets it in an exercise or a demonstration
+    (« pendant l'exercice »), or the text says the victim was not the real one
     (« il ne s'agissait pas du « vrai » hôpital », « ce n'était qu'un exercice »). Then nothing in
     the article is an incident, however vivid the narration before the reveal."""
     cues = cues_by_value("incident_cues")
     if cues["exercise_headline"].search(headline(doc)):
         return True
+    if cues["exercise_lede"].search(" ".join([headline(doc), *lead_sentences(doc)])):
+        return True  # « dans le hangar qui accueillait la démonstration »
     unquoted = re.sub(r"\s+", " ", fold(QUOTES.sub(" ", text_of(doc))))
     return bool(cues["not_real"].search(unquoted))
 
@@ -163,4 +178,7 @@ def framed_as_ruled_out(doc: Doc) -> bool:
     """« Panne géante au syndicat X : la piste d'une attaque écartée »: the headline or lead says the
     outage was not an attack."""
     cues = cues_by_value("incident_cues")
-    return any(cues["ruled_out"].search(s) for s in [headline(doc), *lead_sentences(doc)])
+    piste = load_regex_rules("victim_cues").pattern("incident.ruled_out")  # « la piste du piratage écartée »
+    return any(
+        cues["ruled_out"].search(s) or piste.search(s) for s in [headline(doc), *lead_sentences(doc)]
+    )

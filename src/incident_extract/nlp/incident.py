@@ -5,7 +5,8 @@ written for say what happened in their headline or lead (« X visé par une cybe
 demand, a claim by a group, services down after a piratage) in wordings no role rule knows. So the
 decision reads the article as a whole, in this order:
 
-1. framing vetoes the article (an exercise, an old trial, statistics, sea or broadcast piracy, the
+1. framing vetoes the article (an exercise or a demonstration, an old trial, statistics, sea or
+   broadcast piracy, a sports report « hacké » in quotes, the
    review of a fiction, an outage ruled not an attack):
    no incident;
 2. a victim with an incident word in its sentence: ``incident.victim_cue``;
@@ -43,6 +44,7 @@ from .framing import (
     headline_index,
     lead_indices,
     lead_sentences,
+    quoted_metaphor,
 )
 from .regex_rules import load_regex_rules
 from .sentences import all_sentences, sentence_index, text_of
@@ -64,11 +66,13 @@ def framed_as_no_incident(doc: Doc) -> bool:
 
 def framed_as_other_sense(doc: Doc) -> bool:
     """« Des pirates abordent un pétrolier », « la chasse au piratage des matchs »: the headline or
-    lead speaks of sea piracy, pirated broadcasts or a kidnapping, and no word of the lead is
+    lead speaks of sea piracy, pirated broadcasts, a kidnapping or a sports match « hacké » in quotes,
+    and no word of the lead is
     unambiguously cyber (« cyberattaque », « rançongiciel », « données personnelles »)."""
     cues = cues_by_value("incident_cues")
     lead = " ".join([headline(doc), *lead_sentences(doc)])
-    return bool(cues["other_sense"].search(lead)) and not cues["cyber_sense"].search(lead)
+    other = cues["other_sense"].search(lead) or quoted_metaphor(doc)
+    return bool(other) and not cues["cyber_sense"].search(lead)
 
 
 def decide_from_text(doc: Doc, attack_spans: list[Span]) -> str | None:

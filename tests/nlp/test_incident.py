@@ -79,6 +79,19 @@ def test_advice_law_and_other_senses_of_piracy_are_no_incident(nlp, text):
     assert not doc._.ie_is_incident
 
 
+def test_a_warning_headline_over_a_dated_attack_is_an_incident(nlp):
+    text = (
+        "La mairie de Pontivy met en garde contre des courriels envoyés en son nom\n"
+        "Les services municipaux appellent les habitants à la prudence. Dans un communiqué publié "
+        "jeudi 12 juin, la commune indique que la messagerie d'une élue a été piratée dans la nuit."
+    )
+    doc = run(nlp, text)
+    assert doc._.ie_is_incident
+    # the same warning with no dated attack of its own stays advice
+    advice = "La mairie de Pontivy met en garde contre les faux courriels\nNe cliquez jamais sur un lien inconnu."
+    assert not run(nlp, advice)._.ie_is_incident
+
+
 @pytest.mark.parametrize(
     "text",
     [

@@ -12,7 +12,8 @@ decision reads the article as a whole, in this order:
 2. a victim with an incident word in its sentence: ``incident.victim_cue``;
 3. the headline (title or URL slug) names an incident and the headline or lead says it happened
    (an ``event`` cue of ``rules/incident_cues.yaml``), with an attack type the article asserts:
-   ``incident.headline``; a headline of advice, law, product or prevention needs rule 2;
+   ``incident.headline``; a headline of advice, law, product or prevention needs rule 2, unless a
+   lead sentence dates the attack as a fact;
 4. a lead sentence with an incident word or an asserted attack type and an event cue, not
    hypothetical (cue ``incident.hypothetical`` of ``rules/victim_cues.yaml``): ``incident.lead``;
 5. a sentence of the body with an asserted attack type and an event cue, dated or just after a
@@ -80,9 +81,9 @@ def decide_from_text(doc: Doc, attack_spans: list[Span]) -> str | None:
     cues = cues_by_value("incident_cues")
     incident, event = cues["incident"], cues["event"]
     head = headline(doc)
-    if cues["not_event_headline"].search(head):
-        return None  # advice, law, product, prevention
     lead = lead_sentences(doc)
+    if cues["not_event_headline"].search(head) and not dated_lead_event(doc, lead):
+        return None  # advice, law, product, prevention
     attackers = attacker_sentences(doc)
     cyber = any(cues["cyber_sense"].search(s) for s in [head, *lead])
     if not attack_spans and not attackers and not cyber:
@@ -107,6 +108,20 @@ def decide_from_text(doc: Doc, attack_spans: list[Span]) -> str | None:
         if said and event.search(sentence) and not hypothetical.search(sentence):
             return "incident.lead"
     return body_rule(doc, attack_spans, attackers)
+
+
+def dated_lead_event(doc: Doc, lead: list[str]) -> bool:
+    """« La préfecture met en garde contre des courriels » over « Mardi 18 mars, elle indique que la
+    boîte d'un agent a été piratée »: a headline of warning, training or a forum may still top a real
+    incident, when a lead sentence after it dates the attack as a fact (an incident word, an event
+    cue, a date). Advice tells no dated attack of its own."""
+    cues = cues_by_value("incident_cues")
+    hypothetical = load_regex_rules("victim_cues").pattern("incident.hypothetical")
+    dated = {sentence_index(span) for span in doc.spans.get(SPAN_KEYS["dates"], [])}
+    return any(
+        n in dated and cues["incident"].search(sentence) and _asserts(cues["event"], hypothetical, sentence)
+        for n, sentence in list(zip(lead_indices(doc), lead, strict=True))[1:]
+    )
 
 
 def _asserts(event, hypothetical, sentence: str) -> bool:

@@ -307,6 +307,33 @@ def test_salient_victim_is_never_the_medium_or_a_place(nlp):
     assert all(v.status == "possible" for v in victims if v.rule.startswith("victims.salience"))
 
 
+def test_the_subject_of_an_incident_article_is_its_victim_when_no_attack_sentence_names_it(nlp):
+    """The mairie is named in the headline and around the attack, never in the attack sentence."""
+    doc = run(
+        nlp,
+        "Plus d'inscriptions à la cantine en ligne à la mairie de Kervalec\n"
+        "Depuis lundi, les agents de la mairie de Kervalec reçoivent les familles au guichet. "
+        "Dimanche soir, un rançongiciel a chiffré les serveurs. "
+        "Le secrétaire général de la mairie de Kervalec espère un retour à la normale vendredi.",
+    )
+    assert doc._.ie_is_incident
+    victims = [v for incident in doc._.ie_incidents for v in incident.victims]
+    assert [(v.name, v.status) for v in victims] == [("mairie de Kervalec", "possible")]
+    assert victims[0].rule.startswith("victims.salience.subject")
+
+
+def test_the_subject_of_an_incident_article_is_never_a_place_or_a_class(nlp):
+    doc = run(
+        nlp,
+        "Nouvelle-Aquitaine : les collectivités de Nouvelle-Aquitaine sous pression\n"
+        "Les collectivités de Nouvelle-Aquitaine ont rouvert leurs guichets lundi. "
+        "Dimanche soir, un rançongiciel a chiffré les serveurs. "
+        "En Nouvelle-Aquitaine, on attend la fin de la semaine.",
+    )
+    victims = [v.name for incident in doc._.ie_incidents for v in incident.victims]
+    assert all("Nouvelle-Aquitaine" not in name for name in victims)
+
+
 def test_salient_victim_of_the_kind_the_headline_names(nlp):
     """« un hôpital bascule… »: the hospital the body names next to the attack, not the one « qui n'est
     pas touché »."""

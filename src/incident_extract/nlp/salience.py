@@ -281,6 +281,52 @@ def probability(candidate: Candidate, scorer: dict) -> float:
     return 1 / (1 + math.exp(-z))
 
 
+SUBJECT_MIN = {"kind": 2, "name": 3}
+"""The least hand score of the article's subject: a name with a specific organisation noun (« la
+pharmacie du Marché ») once beside the attack; any other name in the headline or three times."""
+
+
+def article_subject(doc: Doc, attack_spans: list[Span] = ()) -> Candidate | None:
+    """« Plus d'état civil en ligne à la mairie de Savenay » … « un rançongiciel a chiffré les
+    serveurs »: the article is an incident report (the decision is taken), yet its victim is never
+    named in an attack sentence. The organisation the article is about, by the hand score, is then
+    the victim, kept ``possible``; never a place (a name the model tags as one, « Limoges », unless it
+    holds an organisation noun), nor a class (« les collectivités du Grand Est »)."""
+    incident = cues_by_value("incident_cues")["incident"]
+    text = text_of(doc)
+    attack_sentences = {sentence_index(span) for span in attack_spans} | {
+        n for n, bounds in enumerate(all_sentences(doc)) if incident.search(fold(text[slice(*bounds)]))
+    }
+    hit_kinds = set().union(*(_kinds_in_sentence(doc, n) for n in attack_sentences))
+    pool = [
+        c
+        for c in candidates(doc, attack_spans)
+        # « Le groupe X fabrique des vannes. L'hôpital a été attaqué »: another kind was hit
+        if not hit_kinds or _kinds_of(c.span) & hit_kinds
+    ]
+    pool = [
+        c
+        for c in pool
+        if not c.spared
+        and not _is_vocabulary_place(c.span)
+        and not _is_plural(c.span)
+        and (_kinds_of(c.span) or not (c.span._.ie_rule or "").startswith("victims.ner_loc"))
+        and c.hand_score >= SUBJECT_MIN["kind" if _kinds_of(c.span) else "name"]
+    ]
+    return min(pool, key=lambda c: (-c.hand_score, c.span.start), default=None)
+
+
+def _is_plural(span: Span) -> bool:
+    """« collectivités du Grand Est »: a class of organisations, not one."""
+    return "Plur" in span[0].morph.get("Number")
+
+
+def _is_vocabulary_place(span: Span) -> bool:
+    """The name is a place of ``rules/locations.yaml`` (a region, a territory, a city)."""
+    terms = span.doc.spans.get(SPAN_KEYS["all_terms"], [])
+    return any(t.label_ == "locations" and t.start <= span.start and span.end <= t.end for t in terms)
+
+
 def salient_victim(doc: Doc, attack_spans: list[Span] = ()) -> Span | None:
     """The most salient eligible candidate: by the learned scorer when it is shipped (above its
     threshold), else by the hand score (at least ``MIN_SCORE``)."""
@@ -294,6 +340,8 @@ def salient_victim(doc: Doc, attack_spans: list[Span] = ()) -> Span | None:
         scored = sorted(eligible, key=lambda c: (-c.hand_score, c.span.start))
         best = scored[0] if scored and scored[0].hand_score >= MIN_SCORE else None
         rule = "victims.salience"
+    if best is None:
+        best, rule = article_subject(doc, attack_spans), "victims.salience.subject"
     if best is None:
         return None
     victim = best.span

@@ -63,6 +63,11 @@ def test_same_victim(name, other, same):
 
 def test_name_rules():
     assert without_article("la mairie de Lunel") == "mairie de Lunel"
+    assert without_article("l'hôpital de Dax") == "hôpital de Dax"
+    # the article is a whole word: a name that starts with its letters keeps them
+    assert without_article("laboratoire morvandiau Biolys") == "laboratoire morvandiau Biolys"
+    assert without_article("département de l'Yonne") == "département de l'Yonne"
+    assert without_article("lecteurs de la médiathèque") == "lecteurs de la médiathèque"
     assert acronym("Centre hospitalier de Cannes (CHC)") == "CHC"
     assert name_tokens("Les Jardins des Aulnes") == {"jardins", "aulnes"}
     assert distinct_victims([]) == []

@@ -172,6 +172,11 @@ def test_no_dev_incident_is_dropped(capsys):
         "Un courriel annonçait aux adhérents du club un changement de RIB pour la cotisation annuelle.",
         "L'ordinateur portable volé dans la voiture du kinésithérapeute contenait les fichiers de ses patients.",
         "Des inconnus ont pris le contrôle de son compte de vendeuse et changé son mot de passe.",
+        # a social page hijacked after a fake message, a SIM swap: told without the attack words
+        "La page Facebook de la chorale a été détournée par des inconnus pour une fausse loterie.",
+        "Le trésorier avait cliqué sur le lien d'un message et saisi son mot de passe.",
+        "Avec un SIM swap, les voleurs ont reçu à sa place les codes de sa banque.",
+        "Un fraudeur a obtenu une nouvelle carte SIM à son nom et vidé son compte en ligne.",
     ],
 )
 def test_full_text_keeps_incidents(text):
@@ -198,6 +203,10 @@ def test_full_text_keeps_incidents(text):
         (
             "Le candidat sortant a pris le contrôle du conseil municipal dès le premier tour.",
             "only pris le contrôle (relevance.attack.ambiguous), with no digital context near it",
+        ),
+        (
+            "Le cortège a été détourné par la rue des Halles à cause des travaux.",
+            "only détourné (relevance.attack.ambiguous), with no digital context near it",
         ),
     ],
 )

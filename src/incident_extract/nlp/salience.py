@@ -183,14 +183,20 @@ class Candidate:
         }
 
 
+def attack_sentences(doc: Doc, attack_spans: list[Span] = ()) -> set[int]:
+    """Sentences with an asserted attack type or an incident cue: the sentences about the attack."""
+    incident = cues_by_value("incident_cues")["incident"]
+    text = text_of(doc)
+    return {sentence_index(span) for span in attack_spans} | {
+        n for n, bounds in enumerate(all_sentences(doc)) if incident.search(fold(text[slice(*bounds)]))
+    }
+
+
 def candidates(doc: Doc, attack_spans: list[Span] = ()) -> list[Candidate]:
     """Every candidate name of the article, mentions merged by their capitalised words; places
     (« à Marigny »), media, anaphors and descriptions left out."""
     incident = cues_by_value("incident_cues")["incident"]
-    text = text_of(doc)
-    incident_sentences = {sentence_index(span) for span in attack_spans} | {
-        n for n, bounds in enumerate(all_sentences(doc)) if incident.search(fold(text[slice(*bounds)]))
-    }
+    incident_sentences = attack_sentences(doc, attack_spans)
     head = headline(doc)
     head_says_incident = bool(incident.search(head))
     found: dict[frozenset[str], Candidate] = {}
@@ -286,28 +292,19 @@ SUBJECT_MIN = {"kind": 2, "name": 3}
 pharmacie du Marché ») once beside the attack; any other name in the headline or three times."""
 
 
-def article_subject(doc: Doc, attack_spans: list[Span] = ()) -> Candidate | None:
+def article_subject(doc: Doc, found: list[Candidate], attack_spans: list[Span] = ()) -> Candidate | None:
     """« Plus d'état civil en ligne à la mairie de Savenay » … « un rançongiciel a chiffré les
     serveurs »: the article is an incident report (the decision is taken), yet its victim is never
     named in an attack sentence. The organisation the article is about, by the hand score, is then
     the victim, kept ``possible``; never a place (a name the model tags as one, « Limoges », unless it
     holds an organisation noun), nor a class (« les collectivités du Grand Est »)."""
-    incident = cues_by_value("incident_cues")["incident"]
-    text = text_of(doc)
-    attack_sentences = {sentence_index(span) for span in attack_spans} | {
-        n for n, bounds in enumerate(all_sentences(doc)) if incident.search(fold(text[slice(*bounds)]))
-    }
-    hit_kinds = set().union(*(_kinds_in_sentence(doc, n) for n in attack_sentences))
+    hit_kinds = set().union(*(_kinds_in_sentence(doc, n) for n in attack_sentences(doc, attack_spans)))
     pool = [
         c
-        for c in candidates(doc, attack_spans)
+        for c in found
         # « Le groupe X fabrique des vannes. L'hôpital a été attaqué »: another kind was hit
-        if not hit_kinds or _kinds_of(c.span) & hit_kinds
-    ]
-    pool = [
-        c
-        for c in pool
-        if not c.spared
+        if (not hit_kinds or _kinds_of(c.span) & hit_kinds)
+        and not c.spared
         and not _is_vocabulary_place(c.span)
         and not _is_plural(c.span)
         and (_kinds_of(c.span) or not (c.span._.ie_rule or "").startswith("victims.ner_loc"))
@@ -330,7 +327,8 @@ def _is_vocabulary_place(span: Span) -> bool:
 def salient_victim(doc: Doc, attack_spans: list[Span] = ()) -> Span | None:
     """The most salient eligible candidate: by the learned scorer when it is shipped (above its
     threshold), else by the hand score (at least ``MIN_SCORE``)."""
-    eligible = [c for c in candidates(doc, attack_spans) if c.eligible]
+    found = candidates(doc, attack_spans)
+    eligible = [c for c in found if c.eligible]
     scorer = load_scorer()
     if scorer is not None:
         scored = sorted(eligible, key=lambda c: (-probability(c, scorer), c.span.start))
@@ -341,7 +339,7 @@ def salient_victim(doc: Doc, attack_spans: list[Span] = ()) -> Span | None:
         best = scored[0] if scored and scored[0].hand_score >= MIN_SCORE else None
         rule = "victims.salience"
     if best is None:
-        best, rule = article_subject(doc, attack_spans), "victims.salience.subject"
+        best, rule = article_subject(doc, found, attack_spans), "victims.salience.subject"
     if best is None:
         return None
     victim = best.span

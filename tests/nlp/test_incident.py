@@ -88,7 +88,9 @@ def test_a_warning_headline_over_a_dated_attack_is_an_incident(nlp):
     doc = run(nlp, text)
     assert doc._.ie_is_incident
     # the same warning with no dated attack of its own stays advice
-    advice = "La mairie de Pontivy met en garde contre les faux courriels\nNe cliquez jamais sur un lien inconnu."
+    advice = (
+        "La mairie de Pontivy met en garde contre les faux courriels\nNe cliquez jamais sur un lien inconnu."
+    )
     assert not run(nlp, advice)._.ie_is_incident
 
 

@@ -179,6 +179,4 @@ def framed_as_ruled_out(doc: Doc) -> bool:
     outage was not an attack."""
     cues = cues_by_value("incident_cues")
     piste = load_regex_rules("victim_cues").pattern("incident.ruled_out")  # « la piste du piratage écartée »
-    return any(
-        cues["ruled_out"].search(s) or piste.search(s) for s in [headline(doc), *lead_sentences(doc)]
-    )
+    return any(cues["ruled_out"].search(s) or piste.search(s) for s in [headline(doc), *lead_sentences(doc)])

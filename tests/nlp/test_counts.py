@@ -56,6 +56,9 @@ def test_parse_number(number, scale, value):
         # « d'environ » before the number, and people the list did not know
         ("La base contenait les informations d'environ 6 200 supporters du club.", "affected"),
         ("Au total, les comptes de 910 locataires ont été débités à tort.", "affected"),
+        # a possessive or « fiches » between the data and the number
+        ("Le club pense que les coordonnées de ses 2 300 licenciés figurent dans la base.", "affected"),
+        ("Les pirates disent avoir extrait les fiches des 84 résidents du foyer.", "affected"),
     ],
 )
 def test_count_kinds(run_blank, text, kind):
